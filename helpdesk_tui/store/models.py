@@ -1,0 +1,228 @@
+"""The tables. Mutable rows carry a version column for optimistic locking (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.domain.limits import NAME_MAX, TITLE_MAX
+from helpdesk_tui.store.types import UTCDateTime
+
+# Stable constraint names, so that Alembic batch migrations on SQLite can find them.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _version() -> Column[int]:
+    return Column("version", Integer, nullable=False)
+
+
+def _instant(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _text(length: int | None = None, *, nullable: bool = True) -> Column[str]:
+    return Column(String(length) if length else Text(), nullable=nullable)
+
+
+_customer_version = _version()
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+    __mapper_args__ = {"version_id_col": _customer_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(NAME_MAX), nullable=False, unique=True))
+    email_domains: str = Field(default="", max_length=500)  # comma-separated, for e-mail intake
+    phone: str = Field(default="", max_length=40)
+    address: str = Field(default="", max_length=300)
+    notes: str = Field(default="", sa_column=_text())
+    version: int | None = Field(default=None, sa_column=_customer_version)
+
+
+_contact_version = _version()
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contacts"
+    __mapper_args__ = {"version_id_col": _contact_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    name: str = Field(max_length=NAME_MAX)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200, index=True)
+    role: str = Field(default="", max_length=80)
+    version: int | None = Field(default=None, sa_column=_contact_version)
+
+
+_contract_version = _version()
+
+
+class Contract(SQLModel, table=True):
+    """A maintenance contract (维保合同); money in fen (分), ratios in basis points."""
+
+    __tablename__ = "contracts"
+    __mapper_args__ = {"version_id_col": _contract_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column=Column(String(60), nullable=False, unique=True))
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    title: str = Field(default="", max_length=TITLE_MAX)
+    starts_on: date
+    ends_on: date
+    warranty_ends_on: date | None = None
+    renewal_on: date | None = None
+    total_price_fen: int = 0
+    currency: str = Field(default="CNY", max_length=3)
+    penalty_per_breach_bp: int = 0  # share of the total price owed per broken promise
+    penalty_per_hour_late_bp: int = 0
+    penalty_cap_bp: int = 0  # 0 means no penalty is owed at all
+    calendar: str = Field(default="24x7", max_length=300)  # a calendar name or a file path
+    sla_policy: str = Field(default="", sa_column=_text())  # TOML override of data/sla_policy.toml
+    vendor_operated: bool = False  # 乙方运维: the vendor runs the customer's cloud servers
+    version: int | None = Field(default=None, sa_column=_contract_version)
+
+
+_engineer_version = _version()
+
+
+class Engineer(SQLModel, table=True):
+    __tablename__ = "engineers"
+    __mapper_args__ = {"version_id_col": _engineer_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(max_length=NAME_MAX)
+    role: str = Field(default="engineer", max_length=16)  # engineer | manager | viewer
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    active: bool = True
+    version: int | None = Field(default=None, sa_column=_engineer_version)
+
+
+_ticket_version = _version()
+
+
+class Ticket(SQLModel, table=True):
+    """A service request; its deadlines are stored so views and sweeps never recompute them."""
+
+    __tablename__ = "tickets"
+    __mapper_args__ = {"version_id_col": _ticket_version}
+    __table_args__ = (
+        Index("ix_tickets_queue", "is_open", "next_due_at"),
+        Index("ix_tickets_open_severity", "is_open", "severity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", sa_column=_text())
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id")
+    contract_id: int | None = Field(default=None, foreign_key="contracts.id", index=True)
+    severity: str = Field(max_length=16)
+    status: str = Field(default="new", max_length=16, index=True)
+    channel: str = Field(max_length=16)
+    assignee_id: int | None = Field(default=None, foreign_key="engineers.id", index=True)
+    created_by: str = Field(max_length=64)
+    reported_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    updated_at: datetime = Field(sa_column=_instant(nullable=False))
+    first_response_at: datetime | None = Field(default=None, sa_column=_instant())
+    resolved_at: datetime | None = Field(default=None, sa_column=_instant())
+    accepted_at: datetime | None = Field(default=None, sa_column=_instant())
+    cancelled_at: datetime | None = Field(default=None, sa_column=_instant())
+    response_due_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+    resolve_due_at: datetime | None = Field(default=None, sa_column=_instant(index=True))
+    fix_remaining_seconds: float | None = None  # kept while the fix clock is paused
+    paused_seconds: float = 0.0  # wall time of finished pauses
+    next_due_at: datetime | None = Field(default=None, sa_column=_instant())
+    is_open: bool = True
+    resolution_summary: str = Field(default="", sa_column=_text())  # 维护总结
+    rating: int | None = None  # the customer's 1-5 on acceptance
+    acceptance_comment: str = Field(default="", sa_column=_text())
+    version: int | None = Field(default=None, sa_column=_ticket_version)
+
+    @property
+    def key(self) -> str:
+        return ticket_key(self.id or 0)
+
+
+def ticket_key(ticket_id: int) -> str:
+    return f"T-{ticket_id:06d}"
+
+
+class ClockPause(SQLModel, table=True):
+    """An interval during which the fix clock stood still (waiting, resolved)."""
+
+    __tablename__ = "clock_pauses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    status: str = Field(max_length=16)
+    started_at: datetime = Field(sa_column=_instant(nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class WorkLogEntry(SQLModel, table=True):
+    """One line of the 支持维护记录: who did what, when, for how long."""
+
+    __tablename__ = "work_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    at: datetime = Field(sa_column=_instant(nullable=False))
+    author: str = Field(max_length=64)
+    kind: str = Field(default="work", max_length=16)  # work | response | summary | note
+    minutes: int = 0
+    text: str = Field(sa_column=_text(nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """The append-only trail of every change: who, when, what, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "entity", "entity_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_instant(nullable=False))
+    actor: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int
+    action: str = Field(max_length=32)
+    detail: str = Field(default="{}", sa_column=_text(nullable=False))  # JSON
+
+
+class AlertClaim(SQLModel, table=True):
+    """An alert that fell due, claimed by exactly one process through the unique key."""
+
+    __tablename__ = "alert_claims"
+    __table_args__ = (
+        UniqueConstraint("subject", "target", "threshold", "due_at"),
+        Index("ix_alert_claims_open", "acked_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=64)  # "ticket:42", later "training:7", "backup:3" ...
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id", index=True)
+    target: str = Field(max_length=32)  # response | fix | another kind's name
+    threshold: int  # percent of the target; 100 is the breach
+    due_at: datetime = Field(sa_column=_instant(nullable=False))
+    fired_at: datetime = Field(sa_column=_instant(nullable=False))
+    late: bool = False
+    claimed_by: str = Field(default="", max_length=128)
+    lease_until: datetime | None = Field(default=None, sa_column=_instant())
+    delivered_by: str = Field(default="", max_length=128)
+    delivered_at: datetime | None = Field(default=None, sa_column=_instant())
+    acked_by: str = Field(default="", max_length=64)
+    acked_at: datetime | None = Field(default=None, sa_column=_instant())

@@ -1,0 +1,42 @@
+"""The root command and its global options."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from helpdesk_tui.cli import admin, sla, tickets
+from helpdesk_tui.cli.context import GlobalOptions
+
+app = typer.Typer(
+    help="A terminal console for a 24-hour after-sales service desk.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(tickets.app, name="ticket")
+app.add_typer(sla.app, name="sla")
+admin.register(app)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL or SQLite path [env: HELPDESK_DB]")
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="Who is acting [env: HELPDESK_USER]")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh or en [env: HELPDESK_LANG]")] = None,
+    tz: Annotated[
+        str | None, typer.Option(help="Time zone for display and input [env: HELPDESK_TZ]")
+    ] = None,
+) -> None:
+    ctx.obj = GlobalOptions(db=db, user=user, lang=lang, tz=tz)
+    if ctx.invoked_subcommand is None:
+        from helpdesk_tui.cli.console import open_console
+
+        open_console(ctx.obj.settings())

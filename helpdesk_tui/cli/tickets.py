@@ -1,0 +1,255 @@
+"""`helpdesk ticket ...`: every ticket use case from the command line."""
+
+from typing import Annotated
+
+import typer
+
+from helpdesk_tui.cli.context import options, parse_instant
+from helpdesk_tui.cli.desk import ready_desk
+from helpdesk_tui.cli.output import (
+    detail_json,
+    list_header,
+    list_line,
+    print_json,
+    stream_json_list,
+    summary_line,
+    ticket_json,
+)
+from helpdesk_tui.domain.channel import parse_channel
+from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.domain.lifecycle import parse_status
+from helpdesk_tui.domain.severity import parse_severity
+from helpdesk_tui.services import tickets as use
+from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.store.models import Ticket
+from helpdesk_tui.store.queries import TicketFilter, TicketRow, list_tickets, ticket_detail
+
+app = typer.Typer(help="Open, list, show and work on tickets.", no_args_is_help=True)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON")]
+At = Annotated[str | None, typer.Option("--at", help="When it happened (ISO 8601; default now)")]
+Version = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version", help="Refuse (exit 3) if the ticket is no longer at this version"
+    ),
+]
+Ref = Annotated[str, typer.Argument(help="Ticket key (T-000123) or number")]
+
+
+def _report(desk: Desk, ticket: Ticket, as_json: bool) -> None:
+    if as_json:
+        with desk.store.read() as session:
+            detail = ticket_detail(session, ticket.id or 0)
+        assert detail is not None
+        print_json(ticket_json(detail.row, desk.now(), desk.zone))
+    else:
+        print(summary_line(ticket, desk.now(), desk.zone))
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Option(help="Customer name (or a unique part of it) or id")],
+    title: Annotated[str, typer.Option(help="One line saying what is wrong")],
+    severity: Annotated[
+        str, typer.Option(help="urgent|serious|medium|minor or 紧急|严重|中等|轻度")
+    ],
+    channel: Annotated[str, typer.Option(help="phone|fax|email|monitoring|visit|survey|proactive")],
+    reported_at: Annotated[
+        str | None, typer.Option(help="When the customer reported it (default now)")
+    ] = None,
+    contact: Annotated[str, typer.Option(help="Who called: name, phone or e-mail")] = "",
+    description: Annotated[str, typer.Option(help="Details")] = "",
+    assignee: Annotated[str, typer.Option(help="Engineer login")] = "",
+    as_json: Json = False,
+) -> None:
+    """Open a ticket."""
+    settings = options(ctx).settings()
+    request = use.NewTicket(
+        customer=customer,
+        title=title,
+        severity=parse_severity(severity),
+        channel=parse_channel(channel),
+        description=description,
+        contact=contact,
+        assignee=assignee,
+        reported_at=parse_instant(reported_at, settings.zone, "reported-at"),
+    )
+    desk = ready_desk(settings)
+    _report(desk, use.new_ticket(desk, request), as_json)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only tickets the desk still works on")
+    ] = False,
+    severity: Annotated[
+        list[str] | None, typer.Option(help="Only these severities (repeatable)")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only these statuses (repeatable)")
+    ] = None,
+    breached: Annotated[
+        bool, typer.Option("--breached", help="Only tickets with a broken promise")
+    ] = False,
+    assignee: Annotated[
+        str | None, typer.Option(help="Only this engineer's ('' for unassigned)")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many")] = None,
+    as_json: Json = False,
+) -> None:
+    """List tickets; with --open in queue order, most urgent deadline first."""
+    settings = options(ctx).settings()
+    flt = TicketFilter(
+        open_only=open_only,
+        severities=tuple(parse_severity(s).value for s in severity or ()),
+        statuses=tuple(parse_status(s).value for s in status or ()),
+        assignee=assignee,
+        limit=limit,
+    )
+    desk = ready_desk(settings)
+    now = desk.now()
+    if breached:
+        flt = TicketFilter(**{**flt.__dict__, "breached_at": now})
+    with desk.store.read() as session:
+        rows = list_tickets(session, flt)
+        if as_json:
+            stream_json_list(ticket_json(row, now, desk.zone) for row in rows)
+        else:
+            _print_table(rows, now)
+
+
+def _print_table(rows, now) -> None:
+    print(list_header())
+    for row in rows:
+        row: TicketRow
+        print(list_line(row, now))
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: Ref, as_json: Json = False) -> None:
+    """Everything about one ticket: details, SLA, work log, audit trail."""
+    desk = ready_desk(options(ctx).settings())
+    with desk.store.read() as session:
+        detail = ticket_detail(session, use.parse_ticket_ref(ref))
+    if detail is None:
+        raise NotFound(f"no ticket {ref}")
+    data = detail_json(detail, desk.now(), desk.zone)
+    if as_json:
+        print_json(data)
+        return
+    from helpdesk_tui.cli.ticket_text import print_detail
+
+    print_detail(data)
+
+
+def _simple(name: str, action, text_option: str, help_text: str) -> None:
+    def command(
+        ctx: typer.Context,
+        ref: Ref,
+        note: Annotated[str, typer.Option(text_option, help="A line for the work log")] = "",
+        at: At = None,
+        expect_version: Version = None,
+        as_json: Json = False,
+    ) -> None:
+        settings = options(ctx).settings()
+        when = parse_instant(at, settings.zone, "--at")
+        desk = ready_desk(settings)
+        ticket = action(desk, ref, note, at=when, expected_version=expect_version)
+        _report(desk, ticket, as_json)
+
+    command.__doc__ = help_text
+    app.command(name)(command)
+
+
+_simple("respond", use.respond, "--note", "Record the first engineer response to the customer.")
+_simple("wait", use.wait_for_customer, "--note", "Wait for the customer (pauses the fix clock).")
+_simple("resume", use.resume, "--note", "The customer answered: work goes on (fix clock resumes).")
+_simple("reopen", use.reopen, "--reason", "The customer did not accept the fix: work goes on.")
+_simple("cancel", use.cancel, "--reason", "Cancel a ticket that needs no work.")
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    ref: Ref,
+    summary: Annotated[str, typer.Option(help="The maintenance summary (维护总结)")],
+    at: At = None,
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Resolve with the maintenance summary; the customer then accepts it."""
+    settings = options(ctx).settings()
+    when = parse_instant(at, settings.zone, "--at")
+    desk = ready_desk(settings)
+    ticket = use.resolve(desk, ref, summary, at=when, expected_version=expect_version)
+    _report(desk, ticket, as_json)
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    ref: Ref,
+    rating: Annotated[int, typer.Option(help="The customer's rating, 1 to 5")],
+    comment: Annotated[str, typer.Option(help="The customer's words")] = "",
+    at: At = None,
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Record the customer's acceptance (验收) and rating."""
+    settings = options(ctx).settings()
+    when = parse_instant(at, settings.zone, "--at")
+    desk = ready_desk(settings)
+    ticket = use.accept(desk, ref, rating, comment, at=when, expected_version=expect_version)
+    _report(desk, ticket, as_json)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    ref: Ref,
+    engineer: Annotated[str, typer.Argument(help="Engineer login")],
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Give the ticket to an engineer."""
+    desk = ready_desk(options(ctx).settings())
+    _report(desk, use.assign(desk, ref, engineer, expected_version=expect_version), as_json)
+
+
+@app.command("severity")
+def severity(
+    ctx: typer.Context,
+    ref: Ref,
+    level: Annotated[
+        str, typer.Argument(help="urgent|serious|medium|minor or 紧急|严重|中等|轻度")
+    ],
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Change the severity; both deadlines are recomputed from reported-at."""
+    new_level = parse_severity(level)
+    desk = ready_desk(options(ctx).settings())
+    ticket = use.change_severity(desk, ref, new_level, expected_version=expect_version)
+    _report(desk, ticket, as_json)
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    ref: Ref,
+    text: Annotated[str, typer.Argument(help="What was done (支持维护记录)")],
+    minutes: Annotated[int, typer.Option(help="Time spent")] = 0,
+    at: At = None,
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Add a line to the support maintenance record."""
+    settings = options(ctx).settings()
+    when = parse_instant(at, settings.zone, "--at")
+    desk = ready_desk(settings)
+    ticket = use.log_work(desk, ref, text, minutes, at=when, expected_version=expect_version)
+    _report(desk, ticket, as_json)

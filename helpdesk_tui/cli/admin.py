@@ -42,10 +42,11 @@ def demo(
     ] = False,
 ) -> None:
     """Fill the database with a realistic Chinese demo dataset (creating it if needed)."""
-    from helpdesk_tui.services.demo import generate
+    from helpdesk_tui.services.demo import check_request, generate
 
     settings = options(ctx).settings()
     anchor = parse_instant(now, settings.zone, "--now")
+    check_request(tickets, anchor)  # before init: a refused request writes nothing
     init(ctx)
     desk = ready_desk(settings)
     summary = generate(desk, tickets, seed, now=anchor, if_empty=if_empty)

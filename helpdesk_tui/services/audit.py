@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,13 +18,14 @@ def record(
     entity: str,
     entity_id: int | None,
     action: str,
-    at: datetime,
     detail: dict[str, Any],
 ) -> None:
+    """Stamped with the moment of the change; a back-dated action carries its own time
+    in `detail`."""
     assert entity_id is not None, "flush before auditing a new row"
     session.add(
         AuditEntry(
-            at=at,
+            at=desk.now(),
             actor=desk.actor,
             entity=entity,
             entity_id=entity_id,

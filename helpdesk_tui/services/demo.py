@@ -7,56 +7,35 @@ the same SLA rules as every other ticket.
 
 from __future__ import annotations
 
+import os
 import random
 import tomllib
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpdesk_tui.domain.calendar import WorkCalendar
-from helpdesk_tui.domain.channel import Channel
 from helpdesk_tui.domain.errors import InvalidInput
-from helpdesk_tui.domain.lifecycle import Status
-from helpdesk_tui.domain.severity import Severity, SlaPolicy
-from helpdesk_tui.domain.sla import ClockFacts, Pause, deadlines
 from helpdesk_tui.reference_data import data_dir, policy_with_override
 from helpdesk_tui.services.audit import record
+from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory, insert_chunk
 from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.store.bulk import PreparedRows
 from helpdesk_tui.store.models import (
-    ClockPause,
     Contact,
     Contract,
     Customer,
     Engineer,
     Ticket,
-    WorkLogEntry,
 )
 
 MAX_TICKETS = 1_000_000
-CHUNK = 20_000
-OPEN_SHARE = 0.10
-
-SEVERITY_WEIGHTS = {
-    Severity.URGENT: 5,
-    Severity.SERIOUS: 15,
-    Severity.MEDIUM: 40,
-    Severity.MINOR: 40,
-}
-CHANNEL_WEIGHTS = {
-    Channel.PHONE: 40, Channel.EMAIL: 25, Channel.FAX: 5, Channel.MONITORING: 15,
-    Channel.VISIT: 5, Channel.SURVEY: 5, Channel.PROACTIVE: 5,
-}  # fmt: skip
-OPEN_STATUS_WEIGHTS = {
-    Status.NEW: 30,
-    Status.RESPONDED: 15,
-    Status.IN_PROGRESS: 35,
-    Status.WAITING: 20,
-}
-CLOSED_STATUS_WEIGHTS = {Status.RESOLVED: 15, Status.ACCEPTED: 75, Status.CANCELLED: 10}
+CHUNK = 40 * SEED_BLOCK  # tickets per transaction and per worker job
 
 
 @dataclass(frozen=True)
@@ -68,24 +47,15 @@ class DemoSummary:
     skipped: bool = False
 
 
-@dataclass
-class _Terms:
-    customer_id: int
-    contact_ids: list[int]
-    contract_id: int
-    calendar: WorkCalendar
-    policy: SlaPolicy
-
-
-@dataclass
-class _Chunk:
-    tickets: list[dict[str, Any]] = field(default_factory=list)
-    pauses: list[dict[str, Any]] = field(default_factory=list)
-    logs: list[dict[str, Any]] = field(default_factory=list)
-
-
 def catalogue() -> dict[str, Any]:
     return tomllib.loads((data_dir() / "demo" / "catalogue.toml").read_text(encoding="utf-8"))
+
+
+def check_request(tickets: int, now: datetime | None) -> None:
+    if not 0 <= tickets <= MAX_TICKETS:
+        raise InvalidInput(f"--tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
+    if now is not None and now.tzinfo is None:
+        raise InvalidInput("--now needs a time zone")
 
 
 def generate(
@@ -96,11 +66,8 @@ def generate(
     now: datetime | None = None,
     if_empty: bool = False,
 ) -> DemoSummary:
-    if not 0 <= tickets <= MAX_TICKETS:
-        raise InvalidInput(f"--tickets must be between 0 and {MAX_TICKETS}, got {tickets}")
+    check_request(tickets, now)
     now = now or desk.now()
-    if now.tzinfo is None:
-        raise InvalidInput("--now needs a time zone")
     with desk.store.read() as session:
         if if_empty and session.scalar(select(func.count()).select_from(Customer)):
             return DemoSummary(0, 0, 0, 0, skipped=True)
@@ -110,21 +77,56 @@ def generate(
         engineers = _add_engineers(session, words)
         _add_customers(session, rng, words, now)
         terms = _load_terms(session, desk, now)
-        record(session, desk, "demo", 0, "generate", now, {"tickets": tickets, "seed": seed})
+        record(session, desk, "demo", 0, "generate", {"tickets": tickets, "seed": seed})
         first_id = (session.scalar(select(func.max(Ticket.id))) or 0) + 1
-    assignees = [e.id for e in engineers if e.role != "viewer"]
-    for chunk in _chunks(rng, words, terms, assignees, tickets, first_id, now, desk.actor):
+    assignees = [e.id or 0 for e in engineers if e.role != "viewer"]
+    factory = TicketFactory(words, terms, assignees, now, desk.actor, seed, first_id, tickets)
+    for_sqlite = desk.store.dialect == "sqlite"
+    for prepared in _prepared_chunks(factory, first_id, tickets, for_sqlite):
         with desk.store.write() as session:
-            _insert(session, chunk)
+            insert_chunk(session.connection(), prepared)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
 
 
-def _insert(session: Session, chunk: _Chunk) -> None:
-    session.execute(insert(Ticket), chunk.tickets)
-    if chunk.pauses:
-        session.execute(insert(ClockPause), chunk.pauses)
-    if chunk.logs:
-        session.execute(insert(WorkLogEntry), chunk.logs)
+def _prepared_chunks(
+    factory: TicketFactory, first_id: int, count: int, for_sqlite: bool
+) -> Iterator[list[PreparedRows]]:
+    """Chunks in id order. Making rows costs more than writing them, so with more than one
+    chunk worker processes make them while this process writes."""
+    jobs = [
+        (start, min(CHUNK, first_id + count - start))
+        for start in range(first_id, first_id + count, CHUNK)
+    ]
+    if len(jobs) <= 1:
+        yield from (_make(factory, job, for_sqlite) for job in jobs)
+        return
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    with ProcessPoolExecutor(workers, initializer=_adopt, initargs=(factory, for_sqlite)) as pool:
+        pending: deque[Future[list[PreparedRows]]] = deque()
+        for job in jobs:
+            pending.append(pool.submit(_make_in_worker, job))
+            if len(pending) > 2 * workers:  # bound the rows held in memory
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _make(factory: TicketFactory, job: tuple[int, int], for_sqlite: bool) -> list[PreparedRows]:
+    return factory.chunk(*job).prepare(for_sqlite)
+
+
+_worker_state: tuple[TicketFactory, bool] | None = None
+
+
+def _adopt(factory: TicketFactory, for_sqlite: bool) -> None:
+    global _worker_state
+    _worker_state = (factory, for_sqlite)
+
+
+def _make_in_worker(job: tuple[int, int]) -> list[PreparedRows]:
+    assert _worker_state is not None
+    factory, for_sqlite = _worker_state
+    return _make(factory, job, for_sqlite)
 
 
 def _add_engineers(session: Session, words: dict[str, Any]) -> list[Engineer]:
@@ -157,7 +159,7 @@ def _add_customers(
     session.flush()
 
 
-def _load_terms(session: Session, desk: Desk, now: datetime) -> list[_Terms]:
+def _load_terms(session: Session, desk: Desk, now: datetime) -> list[Terms]:
     """Every customer with a contract, with what its tickets need."""
     contacts: dict[int, list[int]] = {}
     for contact_id, customer_id in session.execute(select(Contact.id, Contact.customer_id)):
@@ -165,7 +167,7 @@ def _load_terms(session: Session, desk: Desk, now: datetime) -> list[_Terms]:
     terms = []
     for contract in session.scalars(select(Contract).order_by(Contract.id)):
         terms.append(
-            _Terms(
+            Terms(
                 customer_id=contract.customer_id,
                 contact_ids=contacts.get(contract.customer_id, []),
                 contract_id=contract.id or 0,
@@ -203,172 +205,4 @@ def _contract(rng: random.Random, customer: Customer, index: int, now: datetime)
         penalty_cap_bp=rng.choice([500, 1000]),
         calendar="cn-office" if index % 6 == 5 else "24x7",
         vendor_operated=index % 3 != 0,
-    )
-
-
-def _chunks(
-    rng: random.Random,
-    words: dict[str, Any],
-    terms: list[_Terms],
-    assignees: list[int],
-    count: int,
-    first_id: int,
-    now: datetime,
-    actor: str,
-) -> Iterator[_Chunk]:
-    chunk = _Chunk()
-    for ticket_id in range(first_id, first_id + count):
-        _one_ticket(chunk, rng, words, rng.choice(terms), assignees, ticket_id, now, actor)
-        if len(chunk.tickets) >= CHUNK:
-            yield chunk
-            chunk = _Chunk()
-    if chunk.tickets:
-        yield chunk
-
-
-def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _one_ticket(
-    chunk: _Chunk,
-    rng: random.Random,
-    words: dict[str, Any],
-    terms: _Terms,
-    assignees: list[int],
-    ticket_id: int,
-    now: datetime,
-    actor: str,
-) -> None:
-    severity = _pick(rng, SEVERITY_WEIGHTS)
-    targets = terms.policy.for_severity(severity)
-    is_open = rng.random() < OPEN_SHARE
-    age = timedelta(hours=rng.uniform(0, 96)) if is_open else timedelta(days=rng.uniform(4, 365))
-    reported = now - age
-    status = _pick(rng, OPEN_STATUS_WEIGHTS if is_open else CLOSED_STATUS_WEIGHTS)
-    responded = reported + targets.response * rng.uniform(0.05, 1.3)
-    if status is not Status.NEW and responded > now:
-        status = Status.NEW
-    history = _history(rng, status, reported, responded, targets.fix, now)
-    facts = ClockFacts(
-        reported_at=reported,
-        first_response_at=history.responded,
-        resolved_at=history.resolved,
-        cancelled_at=history.cancelled,
-        pauses=history.pauses,
-    )
-    due = deadlines(facts, terms.calendar, targets.response, targets.fix)
-    chunk.tickets.append(
-        {
-            "id": ticket_id,
-            "title": rng.choice(words["titles"][severity.value]),
-            "description": "",
-            "customer_id": terms.customer_id,
-            "contact_id": rng.choice(terms.contact_ids) if terms.contact_ids else None,
-            "contract_id": terms.contract_id,
-            "severity": severity.value,
-            "status": status.value,
-            "channel": _pick(rng, CHANNEL_WEIGHTS).value,
-            "assignee_id": None
-            if status is Status.NEW and rng.random() < 0.5
-            else rng.choice(assignees),
-            "created_by": actor,
-            "reported_at": reported,
-            "created_at": reported,
-            "updated_at": history.last,
-            "first_response_at": history.responded,
-            "resolved_at": history.resolved,
-            "accepted_at": history.accepted,
-            "cancelled_at": history.cancelled,
-            "response_due_at": due.response_due_at,
-            "resolve_due_at": due.resolve_due_at,
-            "fix_remaining_seconds": due.fix_remaining.total_seconds()
-            if due.fix_remaining is not None
-            else None,
-            "paused_seconds": facts.paused_seconds_closed,
-            "next_due_at": due.next_due_at(facts),
-            "is_open": status.is_open,
-            "resolution_summary": rng.choice(words["work"]["summaries"])
-            if history.resolved
-            else "",
-            "rating": rng.choices([5, 4, 3, 2, 1], [50, 30, 12, 5, 3])[0]
-            if history.accepted
-            else None,
-            "acceptance_comment": rng.choice(words["work"]["comments"]) if history.accepted else "",
-            "version": 1,
-        }
-    )
-    for pause in history.pauses:
-        chunk.pauses.append(
-            {
-                "ticket_id": ticket_id,
-                "status": pause.status,
-                "started_at": pause.start,
-                "ended_at": pause.end,
-            }
-        )
-    for at, kind, text in history.log_lines(rng, words):
-        chunk.logs.append(
-            {
-                "ticket_id": ticket_id,
-                "at": at,
-                "author": actor,
-                "kind": kind,
-                "minutes": rng.choice([0, 15, 30, 60]),
-                "text": text,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class _StatusPause(Pause):
-    status: str = "waiting"
-
-
-@dataclass
-class _History:
-    responded: datetime | None = None
-    resolved: datetime | None = None
-    accepted: datetime | None = None
-    cancelled: datetime | None = None
-    pauses: tuple[_StatusPause, ...] = ()
-    last: datetime = datetime.min
-
-    def log_lines(
-        self, rng: random.Random, words: dict[str, Any]
-    ) -> list[tuple[datetime, str, str]]:
-        lines = []
-        if self.responded:
-            lines.append((self.responded, "response", rng.choice(words["work"]["steps"])))
-        if self.resolved:
-            lines.append((self.resolved, "summary", rng.choice(words["work"]["summaries"])))
-        return lines
-
-
-def _history(
-    rng: random.Random,
-    status: Status,
-    reported: datetime,
-    responded: datetime,
-    fix: timedelta,
-    now: datetime,
-) -> _History:
-    if status is Status.NEW:
-        return _History(last=reported)
-    if status is Status.CANCELLED:
-        return _History(cancelled=min(responded, now), last=min(responded, now))
-    if status in (Status.RESPONDED, Status.IN_PROGRESS):
-        return _History(responded=responded, last=responded)
-    if status is Status.WAITING:
-        start = responded + (now - responded) * rng.uniform(0.1, 0.9)
-        return _History(
-            responded=responded, pauses=(_StatusPause(start, None, "waiting"),), last=start
-        )
-    resolved = min(responded + fix * rng.uniform(0.2, 1.2), now)
-    pause = _StatusPause(resolved, None, "resolved")
-    if status is Status.RESOLVED:
-        return _History(responded=responded, resolved=resolved, pauses=(pause,), last=resolved)
-    accepted = min(resolved + timedelta(hours=rng.uniform(1, 72)), now)
-    return _History(
-        responded=responded, resolved=resolved, accepted=accepted, pauses=(pause,), last=accepted
     )

@@ -70,7 +70,7 @@ def find_or_add_contact(
     contact = Contact(customer_id=customer.id, name=wanted)
     session.add(contact)
     session.flush()
-    record(session, desk, "contact", contact.id, "create", now, {"name": wanted})
+    record(session, desk, "contact", contact.id, "create", {"name": wanted})
     return contact
 
 
@@ -82,7 +82,7 @@ def add_customer(desk: Desk, name: str, **fields: str) -> Customer:
         customer = Customer(name=name, **fields)
         session.add(customer)
         session.flush()
-        record(session, desk, "customer", customer.id, "create", desk.now(), {"name": name})
+        record(session, desk, "customer", customer.id, "create", {"name": name})
         return customer
 
 
@@ -109,7 +109,6 @@ def add_engineer(
             "engineer",
             engineer.id,
             "create",
-            desk.now(),
             {"login": login, "role": role},
         )
         return engineer

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +29,8 @@ from helpdesk_tui.services.directory import find_customer, find_engineer, find_o
 from helpdesk_tui.services.terms import contract_in_force, terms_for
 from helpdesk_tui.store.models import ClockPause, Ticket, WorkLogEntry, ticket_key
 
+MAX_TICKET_ID = 10**12
+
 
 @dataclass(frozen=True)
 class NewTicket:
@@ -45,7 +47,7 @@ class NewTicket:
 def parse_ticket_ref(ref: str | int) -> int:
     """`T-000123`, `t-123` or `123`."""
     text = str(ref).strip().upper().removeprefix("T-").removeprefix("T")
-    if not text.isdigit() or int(text) <= 0:
+    if not text.isdigit() or not 0 < int(text) <= MAX_TICKET_ID:
         raise InvalidInput(f"not a ticket key: {ref!r} (expected T-000123 or 123)")
     return int(text)
 
@@ -90,7 +92,7 @@ def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
         _refresh_deadlines(session, desk, ticket, [])
         session.add(ticket)
         session.flush()
-        record(session, desk, "ticket", ticket.id, "create", now, _snapshot(ticket))
+        record(session, desk, "ticket", ticket.id, "create", _snapshot(ticket))
         return ticket
 
 
@@ -151,7 +153,9 @@ def log_work(
             )
         )
         ticket.updated_at = desk.now()
-        record(session, desk, "ticket", ticket.id, "log", when, {"minutes": minutes})
+        record(
+            session, desk, "ticket", ticket.id, "log", {"at": when.isoformat(), "minutes": minutes}
+        )
         return ticket
 
 
@@ -164,7 +168,7 @@ def assign(desk: Desk, ref: str, engineer: str, *, expected_version: int | None 
         ticket.assignee_id = person.id
         ticket.updated_at = desk.now()
         detail = {"from": before, "to": person.id, "login": person.login}
-        record(session, desk, "ticket", ticket.id, "assign", desk.now(), detail)
+        record(session, desk, "ticket", ticket.id, "assign", detail)
         return ticket
 
 
@@ -180,7 +184,7 @@ def change_severity(
         _refresh_deadlines(session, desk, ticket, _pauses(session, ticket.id))
         ticket.updated_at = desk.now()
         detail = {"before": before, "after": _deadline_snapshot(ticket)}
-        record(session, desk, "ticket", ticket.id, "severity", desk.now(), detail)
+        record(session, desk, "ticket", ticket.id, "severity", detail)
         return ticket
 
 
@@ -205,10 +209,11 @@ def _transition(
                 WorkLogEntry(ticket_id=ticket.id, at=when, author=desk.actor, kind=kind, text=note)
             )
         ticket.updated_at = desk.now()
-        detail = {"from": before, "to": ticket.status, **_deadline_snapshot(ticket)}
+        detail = {"at": when.isoformat(), "from": before, "to": ticket.status}
+        detail |= _deadline_snapshot(ticket)
         if rating is not None:
             detail["rating"] = rating
-        record(session, desk, "ticket", ticket.id, action.value, when, detail)
+        record(session, desk, "ticket", ticket.id, action.value, detail)
         return ticket
 
 
@@ -296,8 +301,21 @@ def _refresh_deadlines(
 
 
 def _event_time(session: Session, desk: Desk, ticket: Ticket, at: datetime | None) -> datetime:
-    change = last_change(session, "ticket", ticket.id)
-    previous = max(ticket.reported_at, change.at) if change else ticket.reported_at
+    """When the action happened: a back-dated time must still follow the ticket's last event
+    (not the moment it was typed in: a phone call is often logged late)."""
+    last_log = session.scalar(
+        select(func.max(WorkLogEntry.at)).where(WorkLogEntry.ticket_id == ticket.id)
+    )
+    moments = [
+        ticket.reported_at,
+        ticket.first_response_at,
+        ticket.resolved_at,
+        ticket.accepted_at,
+        ticket.cancelled_at,
+        last_log,
+        *(moment for p in _pauses(session, ticket.id) for moment in (p.started_at, p.ended_at)),
+    ]
+    previous = max(m for m in moments if m is not None).astimezone(desk.zone)
     return limits.event_time(at, desk.now(), previous)
 
 
@@ -311,7 +329,8 @@ def _editing(
     since, the edit is refused with who changed it and when, never applied.
     """
     try:
-        with desk.store.write() as session:
+        with desk.store.write() as session, session.no_autoflush:
+            # One UPDATE per use case: the version column counts changes, not flushes.
             ticket = load_ticket(session, ref)
             if expected_version is not None and ticket.version != expected_version:
                 raise _conflict(session, desk, ticket)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from helpdesk_tui.domain.errors import InvalidInput
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 64 * 1024  # page cache per connection; the default 2 MiB thrashes on big queues
 READ_ONLY = "helpdesk_read_only"
 
 
@@ -35,6 +36,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.close()
 
 

@@ -119,19 +119,16 @@ class Ticket(SQLModel, table=True):
 
     __tablename__ = "tickets"
     __mapper_args__ = {"version_id_col": _ticket_version}
-    __table_args__ = (
-        Index("ix_tickets_queue", "is_open", "next_due_at"),
-        Index("ix_tickets_open_severity", "is_open", "severity"),
-    )
+    __table_args__ = (Index("ix_tickets_queue", "is_open", "next_due_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=TITLE_MAX)
     description: str = Field(default="", sa_column=_text())
     customer_id: int = Field(foreign_key="customers.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contacts.id")
-    contract_id: int | None = Field(default=None, foreign_key="contracts.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contracts.id")
     severity: str = Field(max_length=16)
-    status: str = Field(default="new", max_length=16, index=True)
+    status: str = Field(default="new", max_length=16)
     channel: str = Field(max_length=16)
     assignee_id: int | None = Field(default=None, foreign_key="engineers.id", index=True)
     created_by: str = Field(max_length=64)
@@ -142,8 +139,8 @@ class Ticket(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None, sa_column=_instant())
     accepted_at: datetime | None = Field(default=None, sa_column=_instant())
     cancelled_at: datetime | None = Field(default=None, sa_column=_instant())
-    response_due_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
-    resolve_due_at: datetime | None = Field(default=None, sa_column=_instant(index=True))
+    response_due_at: datetime = Field(sa_column=_instant(nullable=False))
+    resolve_due_at: datetime | None = Field(default=None, sa_column=_instant())
     fix_remaining_seconds: float | None = None  # kept while the fix clock is paused
     paused_seconds: float = 0.0  # wall time of finished pauses
     next_due_at: datetime | None = Field(default=None, sa_column=_instant())

@@ -172,18 +172,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tickets_assignee_id"), ["assignee_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_tickets_contract_id"), ["contract_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_customer_id"), ["customer_id"], unique=False)
-        batch_op.create_index("ix_tickets_open_severity", ["is_open", "severity"], unique=False)
         batch_op.create_index("ix_tickets_queue", ["is_open", "next_due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_reported_at"), ["reported_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_tickets_resolve_due_at"), ["resolve_due_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_tickets_response_due_at"), ["response_due_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_tickets_status"), ["status"], unique=False)
 
     op.create_table(
         "alert_claims",
@@ -276,14 +267,9 @@ def downgrade() -> None:
 
     op.drop_table("alert_claims")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_tickets_status"))
-        batch_op.drop_index(batch_op.f("ix_tickets_response_due_at"))
-        batch_op.drop_index(batch_op.f("ix_tickets_resolve_due_at"))
         batch_op.drop_index(batch_op.f("ix_tickets_reported_at"))
         batch_op.drop_index("ix_tickets_queue")
-        batch_op.drop_index("ix_tickets_open_severity")
         batch_op.drop_index(batch_op.f("ix_tickets_customer_id"))
-        batch_op.drop_index(batch_op.f("ix_tickets_contract_id"))
         batch_op.drop_index(batch_op.f("ix_tickets_assignee_id"))
 
     op.drop_table("tickets")

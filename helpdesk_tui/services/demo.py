@@ -121,6 +121,8 @@ _worker_state: tuple[TicketFactory, bool] | None = None
 def _adopt(factory: TicketFactory, for_sqlite: bool) -> None:
     global _worker_state
     _worker_state = (factory, for_sqlite)
+    # The single writer is the bottleneck to protect: makers take whatever CPU it leaves.
+    os.nice(5)
 
 
 def _make_in_worker(job: tuple[int, int]) -> list[PreparedRows]:

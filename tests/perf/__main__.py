@@ -1,6 +1,6 @@
 """`make perf`: run every benchmark, print its Markdown table, keep the rows as JSON.
 
-    python -m tests.perf [NAME ...]      # e.g. calendar store; default: all
+python -m tests.perf [NAME ...]      # e.g. calendar store; default: all
 """
 
 from __future__ import annotations

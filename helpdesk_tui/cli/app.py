@@ -40,3 +40,11 @@ def root(
         from helpdesk_tui.cli.console import open_console
 
         open_console(ctx.obj.settings())
+
+
+@app.command("wall")
+def wall(ctx: typer.Context) -> None:
+    """The read-only wall display for the duty desk."""
+    from helpdesk_tui.cli.console import open_console
+
+    open_console(ctx.find_root().obj.settings(), wall=True)

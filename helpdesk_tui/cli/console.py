@@ -1,10 +1,14 @@
-"""Opening the full-screen console."""
+"""Opening the full-screen console (and the wall, which is the same app, read-only)."""
 
 from __future__ import annotations
 
+from helpdesk_tui.cli.desk import ready_desk
 from helpdesk_tui.config import Settings
-from helpdesk_tui.domain.errors import HelpdeskError
 
 
-def open_console(settings: Settings) -> None:
-    raise HelpdeskError("the full-screen console is not part of this build yet (issue 3)")
+def open_console(settings: Settings, *, wall: bool = False) -> None:
+    desk = ready_desk(settings)  # refuses a missing or out-of-date database, before the screen
+    from helpdesk_tui.tui.app import HelpdeskApp
+
+    app = HelpdeskApp(desk, settings.lang, read_only=wall, keymap=settings.keymap, wall=wall)
+    app.run()

@@ -1,0 +1,90 @@
+"""The console application: one desk, live data, remappable keys."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from helpdesk_tui.i18n import Texts
+from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.services.reads import DeskReader
+from helpdesk_tui.store.changes import ChangeFeed
+
+CHANGE_POLL_SECONDS = 0.5  # changes made elsewhere show within a second
+
+
+def _main_screen() -> Screen:
+    from helpdesk_tui.tui.screens.main import MainScreen
+
+    return MainScreen()
+
+
+def _wall_screen() -> Screen:
+    from helpdesk_tui.tui.screens.wall import WallScreen
+
+    return WallScreen()
+
+
+class HelpdeskApp(App):
+    CSS_PATH = "app.tcss"
+    MODES = {"queue": _main_screen, "wall": _wall_screen}  # noqa: RUF012 - a stack each
+    TITLE = "helpdesk"
+    BINDINGS = [  # noqa: RUF012
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("1", "switch('queue')", "Queue", show=False, id="app.screen_queue"),
+        Binding("2", "switch('wall')", "Wall", show=False, id="app.screen_wall"),
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        lang: str,
+        *,
+        read_only: bool = False,
+        keymap: dict[str, str] | None = None,
+        wall: bool = False,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.reader = DeskReader(desk)
+        self.texts = Texts(lang)
+        self.read_only = read_only
+        self.start_on_wall = wall
+        self._keymap = keymap or {}
+        self._feed = ChangeFeed(desk.store.engine)
+
+    def on_mount(self) -> None:
+        self.title = self.texts("app.title")
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self._feed.changed()  # the baseline
+        self.set_interval(1.0, self._tick)
+        self.set_interval(CHANGE_POLL_SECONDS, self._poll_changes)
+        self.action_switch("wall" if self.start_on_wall else "queue")
+
+    def _tick(self) -> None:
+        tick = getattr(self.screen, "tick", None)
+        if tick is not None:
+            tick()
+
+    def _poll_changes(self) -> None:
+        if self._feed.changed():
+            for screen in self.screen_stack:  # the wall's stack or the queue's
+                refresh = getattr(screen, "data_changed", None)
+                if refresh is not None:
+                    refresh()
+
+    def action_switch(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from helpdesk_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, self.focused))
+
+    def on_unmount(self) -> None:
+        self._feed.close()

@@ -1,0 +1,129 @@
+"""Small modal forms: a few fields, ctrl+s submits, esc cancels. And a choice list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.i18n import Texts
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "line"  # line | text | int
+    required: bool = False
+    default: str = ""
+    minimum: int = 0
+    maximum: int = 0
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "cancel", "Back", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Submit", priority=True, id="form.submit"),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], hint: str) -> None:
+        super().__init__()
+        self.form_title, self.fields, self.hint = title, fields, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.form_title, classes="form-title")
+            for field in self.fields:
+                yield Label(field.label + (" *" if field.required else ""))
+                if field.kind == "text":
+                    yield TextArea(field.default, id=f"field-{field.name}", classes="form-text")
+                else:
+                    yield Input(field.default, id=f"field-{field.name}")
+            yield Label("", id="form-error", classes="form-error")
+            yield Label(self.hint, classes="form-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        values, problem = self._values()
+        if problem:
+            self.query_one("#form-error", Label).update(problem)
+            return
+        self.dismiss(values)
+
+    def _values(self) -> tuple[dict[str, Any], str]:
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            raw = widget.text if isinstance(widget, TextArea) else widget.value
+            raw = raw.strip()
+            if field.required and not raw:
+                return values, f"{field.label}: ?"
+            if field.kind == "int":
+                if not raw.isdigit() or not field.minimum <= int(raw) <= field.maximum:
+                    return values, f"{field.label}: {field.minimum}–{field.maximum}"
+                values[field.name] = int(raw)
+            else:
+                values[field.name] = raw
+        return values, ""
+
+
+class ChoiceScreen(ModalScreen[dict[str, Any] | None]):
+    """Pick one of a few: enter chooses, esc cancels. Returns {"choice": value}."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", id="choice.cancel")]  # noqa: RUF012
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.choice_title, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.choice_title, classes="form-title")
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss({"choice": event.option.id})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def log_form(t: Texts, key: str) -> FormScreen:
+    fields = [
+        Field("text", t("form.log_text"), "text", required=True),
+        Field("minutes", t("form.minutes"), "int", default="0", maximum=10_080),
+    ]
+    return FormScreen(t("form.log_title", key=key), fields, t("form.submit_hint"))
+
+
+def resolve_form(t: Texts, key: str) -> FormScreen:
+    fields = [Field("summary", t("form.summary"), "text", required=True)]
+    return FormScreen(t("form.resolve_title", key=key), fields, t("form.submit_hint"))
+
+
+def accept_form(t: Texts, key: str) -> FormScreen:
+    fields = [
+        Field("rating", t("form.rating"), "int", required=True, default="5", minimum=1, maximum=5),
+        Field("comment", t("form.comment"), "text"),
+    ]
+    return FormScreen(t("form.accept_title", key=key), fields, t("form.submit_hint"))
+
+
+def note_form(t: Texts, action_key: str, key: str) -> FormScreen:
+    fields = [Field("note", t("form.note"), "text")]
+    return FormScreen(f"{t(action_key)} {key}", fields, t("form.submit_hint"))

@@ -1,0 +1,293 @@
+"""The live queue: a Line-API view that paints only the rows on screen.
+
+It holds the ordered ticket ids of the whole queue and a cache of the rows it has
+shown; rows are fetched a window at a time. Each second only the countdown columns
+are repainted. Columns have fixed widths, chosen once per terminal width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from helpdesk_tui.domain.severity import Severity, SlaPolicy
+from helpdesk_tui.domain.sla import TargetState, stored_state
+from helpdesk_tui.i18n import Texts
+from helpdesk_tui.safe_text import fit, one_line
+from helpdesk_tui.store.queue import QueueRow
+from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, countdown, state_style
+
+PREFETCH = 60  # rows fetched beyond the visible window, above and below
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    width: int  # 0: takes what is left
+
+
+WIDE = (
+    Column("key", 8), Column("severity", 4), Column("status", 8), Column("customer", 18),
+    Column("title", 0), Column("assignee", 8), Column("response", 9), Column("fix", 9),
+)  # fmt: skip
+MEDIUM = (
+    Column("key", 8), Column("severity", 4), Column("status", 8), Column("customer", 14),
+    Column("title", 0), Column("response", 9), Column("fix", 9),
+)  # fmt: skip
+NARROW = (
+    Column("key", 8), Column("severity", 4), Column("customer", 10), Column("title", 0),
+    Column("response", 8), Column("fix", 8),
+)  # fmt: skip
+COUNTDOWN_COLUMNS = ("response", "fix")
+MIN_TITLE = 12
+
+
+def layout_for(width: int) -> list[Column]:
+    for columns in (WIDE, MEDIUM, NARROW):
+        fixed = sum(c.width for c in columns) + len(columns) - 1
+        if width - fixed >= MIN_TITLE or columns is NARROW:
+            title = max(width - fixed, MIN_TITLE)
+            return [Column(c.name, c.width or title) for c in columns]
+    raise AssertionError("unreachable")
+
+
+def row_states(row: QueueRow, now: datetime) -> tuple[TargetState, TargetState]:
+    response = stored_state(
+        due_at=row.response_due_at,
+        done_at=row.first_response_at,
+        cancelled_at=row.cancelled_at,
+        paused_remaining=None,
+        now=now,
+    )
+    remaining = row.fix_remaining_seconds
+    fix = stored_state(
+        due_at=row.resolve_due_at,
+        done_at=row.resolved_at,
+        cancelled_at=row.cancelled_at,
+        paused_remaining=timedelta(seconds=remaining) if remaining is not None else None,
+        now=now,
+    )
+    return response, fix
+
+
+class QueueTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    QueueTable { background: $surface; }
+    QueueTable:focus { background-tint: $foreground 3%; }
+    """
+    BINDINGS = [  # noqa: RUF012
+        Binding("j,down", "cursor(1)", "Down", show=False, id="queue.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="queue.up"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="queue.top"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="queue.bottom"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="queue.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="queue.page_up"),
+        Binding("enter", "open", "Open", id="queue.open"),
+    ]
+
+    class Highlighted(Message):
+        def __init__(self, ticket_id: int | None) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    class Opened(Message):
+        def __init__(self, ticket_id: int) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    def __init__(
+        self,
+        texts: Texts,
+        policy: SlaPolicy,
+        fetch_rows: Callable[[list[int]], dict[int, QueueRow]],
+        clock: Callable[[], datetime],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.texts, self.policy = texts, policy
+        self._fetch_rows, self._clock = fetch_rows, clock
+        self.ids: list[int] = []
+        self.rows: dict[int, QueueRow] = {}
+        self.cursor = 0
+        self._columns = layout_for(80)
+        self._now = clock()
+
+    # -- data ---------------------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def show(self, ids: list[int], *, fresh_rows: bool = True) -> None:
+        """Replace the queue; the cursor stays on the same ticket if it is still there."""
+        keep = self.current_id
+        self.ids = ids
+        if fresh_rows:
+            self.rows = {}
+        position = {ticket_id: index for index, ticket_id in enumerate(ids)}
+        self.cursor = position.get(keep, min(self.cursor, max(len(ids) - 1, 0)))
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self._load_window()
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_id))
+
+    def _window(self) -> range:
+        top = int(self.scroll_y)
+        start = max(top - PREFETCH, 0)
+        return range(start, min(top + self.size.height + PREFETCH, len(self.ids)))
+
+    def _load_window(self) -> None:
+        window = self._window()
+        visible = range(int(self.scroll_y), int(self.scroll_y) + self.size.height)
+        if all(self.ids[i] in self.rows for i in visible if i < len(self.ids)):
+            return
+        missing = [self.ids[i] for i in window if self.ids[i] not in self.rows]
+        self.rows.update(self._fetch_rows(missing))
+
+    # -- painting -----------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._columns = layout_for(self.size.width)
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self._load_window()
+        self._scroll_to_cursor()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.ids:
+            self._load_window()
+
+    def tick(self) -> None:
+        """Called every second: repaint only the countdown columns."""
+        self._now = self._clock()
+        x = 0
+        for column in self._columns:
+            if column.name in COUNTDOWN_COLUMNS:
+                self.refresh(Region(x, 1, column.width + 1, self.size.height))
+            x += column.width + 1
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._header(width)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.ids):
+            if index == 0:
+                return Strip([Segment(fit(self.texts("queue.empty"), width), Style(dim=True))])
+            return Strip.blank(width)
+        row = self.rows.get(self.ids[index])
+        if row is None:
+            return Strip([Segment(fit("…", width))])
+        strip = Strip(self._cells(row)).crop_extend(0, width, None)
+        if index == self.cursor:
+            strip = strip.apply_style(Style(reverse=self.has_focus, bgcolor="grey23", bold=True))
+        return strip
+
+    def _header(self, width: int) -> Strip:
+        style = Style(bold=True, underline=True)
+        segments = []
+        for column in self._columns:
+            segments.append(Segment(fit(self.texts(f"column.{column.name}"), column.width), style))
+            segments.append(Segment(" "))
+        return Strip(segments).crop_extend(0, width, None)
+
+    def _cells(self, row: QueueRow) -> list[Segment]:
+        now = self._now
+        response, fix = row_states(row, now)
+        targets = self.policy.targets.get(Severity(row.severity))
+        values = {
+            "key": (row.key, ""),
+            "severity": (self.texts.severity(row.severity), SEVERITY_STYLE[row.severity]),
+            "status": (self.texts.status(row.status), "dim" if row.status == "waiting" else ""),
+            "customer": (one_line(row.customer), ""),
+            "title": (one_line(row.title), ""),
+            "assignee": (one_line(row.assignee or self.texts("queue.unassigned")), ""),
+            "response": (
+                countdown(response, row.response_due_at, now),
+                state_style(response, row.response_due_at, now, targets.response),
+            ),
+            "fix": (
+                countdown(fix, row.resolve_due_at, now, _remaining(row)),
+                state_style(fix, row.resolve_due_at, now, targets.fix),
+            ),
+        }
+        segments = []
+        for column in self._columns:
+            text, style = values[column.name]
+            segments.append(Segment(fit(text, column.width), _cell_style(style, column.name)))
+            segments.append(Segment(" "))
+        return segments
+
+    # -- keys ---------------------------------------------------------------
+
+    def _scroll_to_cursor(self) -> None:
+        rows_visible = max(self.size.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows_visible:
+            self.scroll_to(y=self.cursor - rows_visible + 1, animate=False, immediate=True)
+
+    def _move_to(self, index: int) -> None:
+        if not self.ids:
+            return
+        old = self.cursor
+        self.cursor = max(0, min(index, len(self.ids) - 1))
+        self._scroll_to_cursor()
+        self._load_window()
+        top = int(self.scroll_y)
+        for line in (old, self.cursor):
+            self.refresh(Region(0, line - top + 1, self.size.width, 1))
+        if old != self.cursor:
+            self.post_message(self.Highlighted(self.current_id))
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(where if where >= 0 else len(self.ids) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(self.size.height - 2, 1))
+
+    def action_open(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Opened(self.current_id))
+
+    def on_click(self, event) -> None:
+        index = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and index < len(self.ids):
+            self._move_to(index)
+            if event.chain == 2:
+                self.action_open()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+@lru_cache(maxsize=256)
+def _cell_style(style: str, column: str) -> Style:
+    # The column name as meta keeps neighbouring cells apart: renderers that merge equal
+    # styles (SVG export) would otherwise lay CJK text out by font, not by cell.
+    return Style.parse(style) + Style(meta={"column": column})
+
+
+def _remaining(row: QueueRow) -> timedelta | None:
+    if row.fix_remaining_seconds is None:
+        return None
+    return timedelta(seconds=abs(row.fix_remaining_seconds))

@@ -1,0 +1,37 @@
+"""Waiting for the console to finish loading, by condition rather than by sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+STEPS = 50  # pauses of 0.05 s at most: 2.5 s
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool]) -> None:
+    for _ in range(STEPS):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the console did not get there in time")
+
+
+async def queue_loaded(pilot: Pilot) -> None:
+    """The queue has its rows and the side pane its ticket."""
+    from helpdesk_tui.tui.widgets.queue_table import QueueTable
+    from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        tables = screen.query(QueueTable)
+        if not tables or not tables.first().ids:
+            return False
+        summaries = screen.query(TicketSummary)
+        return (
+            not summaries or summaries.first().detail is not None or not summaries.first().display
+        )
+
+    await until(pilot, ready)

@@ -1,0 +1,50 @@
+"""How each screen looks, at 80x24 and 120x36, in Chinese and English.
+
+Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`
+and look at the SVGs before committing them."""
+
+import pytest
+
+from tests.tui.settle import queue_loaded, until
+
+SIZES = [(80, 24), (120, 36)]
+LANGS = ["zh", "en"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_queue(snap_compare, make_app, lang, size):
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=queue_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_filter(snap_compare, make_app, lang, size):
+    async def open_filter(pilot):
+        await queue_loaded(pilot)
+        await pilot.press("/")
+        await pilot.press(*"sev:urgent")
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=open_filter)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_help(snap_compare, make_app, lang, size):
+    async def open_help(pilot):
+        await queue_loaded(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=open_help)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_wall(snap_compare, make_app, lang, size):
+    async def loaded(pilot):
+        from textual.widgets import Digits
+
+        await until(pilot, lambda: any(d.value != "0" for d in pilot.app.screen.query(Digits)))
+
+    app = make_app(lang, wall=True, read_only=True)
+    assert snap_compare(app, terminal_size=size, run_before=loaded)

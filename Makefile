@@ -22,15 +22,18 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpdesk_tui tests
-	$(BIN)/ruff format --check helpdesk_tui tests
+	$(BIN)/ruff check helpdesk_tui tests screenshots
+	$(BIN)/ruff format --check helpdesk_tui tests screenshots
 
 format: $(STAMP)
-	$(BIN)/ruff format helpdesk_tui tests
-	$(BIN)/ruff check --fix helpdesk_tui tests
+	$(BIN)/ruff format helpdesk_tui tests screenshots
+	$(BIN)/ruff check --fix helpdesk_tui tests screenshots
 
 perf: $(STAMP)
 	$(BIN)/python -m tests.perf
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+screenshots: $(STAMP)
+	$(BIN)/python screenshots/generate.py

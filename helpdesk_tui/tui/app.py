@@ -69,8 +69,18 @@ class HelpdeskApp(App):
         if tick is not None:
             tick()
 
+    def report_fault(self, error: Exception) -> None:
+        """A fault in a background job: shown, logged, never fatal."""
+        self.log.error(repr(error))
+        self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=10)
+
     def _poll_changes(self) -> None:
-        if self._feed.changed():
+        try:
+            changed = self._feed.changed()
+        except Exception as error:  # the database went away for a moment: try again later
+            self.report_fault(error)
+            return
+        if changed:
             for screen in self.screen_stack:  # the wall's stack or the queue's
                 refresh = getattr(screen, "data_changed", None)
                 if refresh is not None:

@@ -56,7 +56,7 @@ class TicketActions:
             return
         then(*selected)
 
-    @work(thread=True, group="ticket-change")
+    @work(thread=True, group="ticket-change", exit_on_error=False)
     def change(self, label: str, ticket_id: int, apply: Callable[[Desk], Any]) -> None:
         app = self.app
         try:
@@ -65,6 +65,9 @@ class TicketActions:
             app.call_from_thread(app.notify, str(error), severity="error", timeout=8)
         except HelpdeskError as error:
             app.call_from_thread(app.notify, str(error), severity="error", timeout=6)
+            return
+        except Exception as error:  # a 3 a.m. console reports a fault, it does not die of it
+            app.call_from_thread(app.report_fault, error)
             return
         else:
             action = app.texts(f"key.{label}")

@@ -70,3 +70,24 @@ async def test_a_stale_respond_is_refused_and_the_queue_reloads(make_app, desk_f
         detail = app.reader.detail(target)
         assert detail.row.ticket.first_response_at is None  # nothing overwritten
         assert any("wangfang" in n.message for n in app._notifications)
+
+
+async def test_a_database_fault_is_reported_not_fatal(make_app):
+    from sqlalchemy.exc import OperationalError
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        table = app.screen.query_one(QueueTable)
+        shown = list(table.ids)
+
+        def broken(*_args, **_kwargs):
+            raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+        app.reader.queue_ids = broken
+        app.screen.reload()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert table.ids == shown  # the last good picture stays
+        assert any("disk I/O error" in n.message for n in app._notifications)

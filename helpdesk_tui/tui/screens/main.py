@@ -69,11 +69,15 @@ class MainScreen(TicketActions, Screen):
         """Re-read the queue (ids in order, counts) in a worker; paint when it is back."""
         self._load_queue(self.filter)
 
-    @work(thread=True, exclusive=True, group="queue")
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _load_queue(self, flt: QueueFilter) -> None:
         reader = self.app.reader
-        ids = reader.queue_ids(flt)
-        counts = reader.counts()
+        try:
+            ids = reader.queue_ids(flt)
+            counts = reader.counts()
+        except Exception as error:  # keep showing what we had; say why it is not fresh
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
         self.app.call_from_thread(self._show_queue, ids, counts)
 
     def _show_queue(self, ids: list[int], counts) -> None:
@@ -115,9 +119,13 @@ class MainScreen(TicketActions, Screen):
         ticket_id = self.table.current_id
         self._fetch_detail(ticket_id)
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _fetch_detail(self, ticket_id: int | None) -> None:
-        detail = self.app.reader.detail(ticket_id) if ticket_id else None
+        try:
+            detail = self.app.reader.detail(ticket_id) if ticket_id else None
+        except Exception as error:
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
         self.app.call_from_thread(self._show_detail, ticket_id, detail)
 
     def _show_detail(self, ticket_id: int | None, detail) -> None:

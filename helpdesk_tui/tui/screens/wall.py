@@ -68,13 +68,17 @@ class WallScreen(Screen):
     def data_changed(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="wall")
+    @work(thread=True, exclusive=True, group="wall", exit_on_error=False)
     def _load(self) -> None:
         reader = self.app.reader
-        counts = reader.counts()
-        breached_ids = reader.queue_ids(QueueFilter(breached=True))[:LIST_ROWS]
-        next_ids = reader.queue_ids(QueueFilter())[: LIST_ROWS * 3]
-        rows = reader.queue_rows(breached_ids + next_ids)
+        try:
+            counts = reader.counts()
+            breached_ids = reader.queue_ids(QueueFilter(breached=True))[:LIST_ROWS]
+            next_ids = reader.queue_ids(QueueFilter())[: LIST_ROWS * 3]
+            rows = reader.queue_rows(breached_ids + next_ids)
+        except Exception as error:  # the wall keeps its last picture
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
         now = self.app.desk.now()
         upcoming = [rows[i] for i in next_ids if i in rows and not _late(rows[i], now)]
         self._rows = {

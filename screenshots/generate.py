@@ -1,0 +1,83 @@
+"""Regenerate the SVGs in this folder: every screen of the console at 120x36.
+
+    make screenshots        (or: .venv/bin/python screenshots/generate.py)
+
+A demo database is made in a temporary folder with a fixed seed and a fixed clock, so
+the pictures change only when the console does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from helpdesk_tui.config import load_settings  # noqa: E402
+from helpdesk_tui.services import demo  # noqa: E402
+from helpdesk_tui.services.desk import open_desk  # noqa: E402
+from helpdesk_tui.store import schema  # noqa: E402
+from helpdesk_tui.tui.app import HelpdeskApp  # noqa: E402
+from tests.tui.settle import queue_loaded, until  # noqa: E402
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SIZE = (120, 36)
+
+
+async def press(pilot, *keys: str) -> None:
+    await queue_loaded(pilot)
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wall_loaded(pilot) -> None:
+    from textual.widgets import Digits
+
+    await until(pilot, lambda: any(d.value != "0" for d in pilot.app.screen.query(Digits)))
+
+
+SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
+    "queue-zh": ("zh", {}, queue_loaded),
+    "queue-en": ("en", {}, queue_loaded),
+    "workspace": ("zh", {}, lambda pilot: press(pilot, "enter")),
+    "new-ticket": ("zh", {}, lambda pilot: press(pilot, "n")),
+    "filter": ("zh", {}, lambda pilot: press(pilot, "/", *"sev:urgent,serious breached")),
+    "help": ("zh", {}, lambda pilot: press(pilot, "question_mark")),
+    "log-work": ("zh", {}, lambda pilot: press(pilot, "c", *"远程检查日志，定位到连接池耗尽")),
+    "wall": ("zh", {"wall": True, "read_only": True}, wall_loaded),
+}
+
+
+async def shoot(db: Path, name: str) -> None:
+    lang, options, ready = SHOTS[name]
+    desk = open_desk(load_settings(db=str(db), user="lina", tz="Asia/Shanghai"), clock=lambda: NOW)
+    app = HelpdeskApp(desk, lang, **options)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    desk.store.dispose()
+
+
+def main() -> None:
+    os.environ["HELPDESK_CONFIG"] = os.devnull
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "demo.db"
+        desk = open_desk(load_settings(db=str(db), user="demo", tz="Asia/Shanghai"))
+        schema.upgrade(desk.store.engine)
+        demo.generate(desk, 2_000, seed=11, now=NOW)
+        desk.store.dispose()
+        for name in SHOTS:
+            asyncio.run(shoot(db, name))
+            print(f"screenshots/{name}.svg")
+
+
+if __name__ == "__main__":
+    main()

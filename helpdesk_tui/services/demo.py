@@ -79,7 +79,7 @@ def generate(
         terms = _load_terms(session, desk, now)
         record(session, desk, "demo", 0, "generate", {"tickets": tickets, "seed": seed})
         first_id = (session.scalar(select(func.max(Ticket.id))) or 0) + 1
-    assignees = [e.id or 0 for e in engineers if e.role != "viewer"]
+    assignees = [(e.id or 0, e.login) for e in engineers if e.role != "viewer"]
     factory = TicketFactory(words, terms, assignees, now, desk.actor, seed, first_id, tickets)
     for_sqlite = desk.store.dialect == "sqlite"
     for prepared in _prepared_chunks(factory, first_id, tickets, for_sqlite):

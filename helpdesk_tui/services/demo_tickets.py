@@ -120,7 +120,7 @@ class TicketFactory:
         self,
         words: dict[str, Any],
         terms: list[Terms],
-        assignees: list[int],
+        assignees: list[tuple[int, str]],  # (id, login) of who can take tickets
         now: datetime,
         actor: str,
         seed: int,
@@ -165,6 +165,9 @@ class TicketFactory:
         due = deadlines(facts, terms.calendar, targets.response, targets.fix)
         status = history.status
         accepted = history.accepted is not None
+        unassigned = status is Status.NEW and rng.random() < 0.5
+        assignee_id, assignee_login = (None, None) if unassigned else _pick(rng, self.assignees)
+        author = assignee_login or self.actor
         chunk.tickets.append(
             (
                 ticket_id,
@@ -176,7 +179,7 @@ class TicketFactory:
                 severity.value,
                 status.value,
                 _pick(rng, CHANNELS).value,
-                None if status is Status.NEW and rng.random() < 0.5 else _pick(rng, self.assignees),
+                assignee_id,
                 self.actor,
                 facts.reported_at,
                 facts.reported_at,
@@ -208,11 +211,11 @@ class TicketFactory:
             )
         if history.responded:
             chunk.logs.append(
-                (ticket_id, history.responded, self.actor, "response", 15, _pick(rng, self.steps))
+                (ticket_id, history.responded, author, "response", 15, _pick(rng, self.steps))
             )
         if history.resolved:
             chunk.logs.append(
-                (ticket_id, history.resolved, self.actor, "summary", 60, _pick(rng, self.summaries))
+                (ticket_id, history.resolved, author, "summary", 60, _pick(rng, self.summaries))
             )
 
     def _reported_at(self, rng: random.Random, ticket_id: int) -> tuple[datetime, bool]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from helpdesk_tui.i18n import Texts
+from helpdesk_tui.safe_text import printable
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.reads import DeskReader
 from helpdesk_tui.store.changes import ChangeFeed
@@ -68,6 +70,19 @@ class HelpdeskApp(App):
         tick = getattr(self.screen, "tick", None)
         if tick is not None:
             tick()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Toasts carry ticket titles and error text from outside: literal unless asked."""
+        text = message if markup else printable(message)
+        super().notify(text, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def report_fault(self, error: Exception) -> None:
         """A fault in a background job: shown, logged, never fatal."""

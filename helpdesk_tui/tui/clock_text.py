@@ -62,13 +62,16 @@ def countdown(
     return "—"
 
 
-def state_style(state: TargetState, due: datetime | None, now: datetime, target: timedelta) -> str:
-    if state is TargetState.RUNNING and due is not None and target and (due - now) < target / 4:
+def state_style(
+    state: TargetState, due: datetime | None, now: datetime, window: timedelta
+) -> str:
+    """`window` is the wall time from the report to the deadline: the last quarter warns."""
+    if state is TargetState.RUNNING and due is not None and window and (due - now) < window / 4:
         return WARNING_STYLE
     return STATE_STYLE[state]
 
 
-def bar_colour(state: TargetState, due: datetime | None, now: datetime, target: timedelta) -> str:
-    if state_style(state, due, now, target) == WARNING_STYLE:
+def bar_colour(state: TargetState, due: datetime | None, now: datetime, window: timedelta) -> str:
+    if state_style(state, due, now, window) == WARNING_STYLE:
         return "#ffd700"
     return BAR_COLOUR[state]

@@ -44,3 +44,12 @@ async def test_nasty_titles_render_literally(make_app, desk_for, size):
         assert all(cell_len(line) <= table.size.width for line in lines)
         svg = app.export_screenshot()
         assert "\x1b" not in svg
+
+
+async def test_error_toasts_are_literal(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.report_fault(ValueError("bad [bold]x[/bold] \x1b[31m"))
+        await pilot.pause()
+        assert any("[bold]x[/bold]" in n.message for n in app._notifications)
+        assert "\x1b[31m" not in app.export_screenshot()

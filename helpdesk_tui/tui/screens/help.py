@@ -31,23 +31,32 @@ class HelpScreen(ModalScreen[None]):
             yield Label(t("help.close"), classes="form-hint")
 
     def _table(self) -> Table:
+        t = self.app.texts
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
         seen: set[str] = set()
-        owners = [w for w in (self.focused_widget, self.under, self.app) if w is not None]
-        for owner in owners:
-            rows = []
-            for _key, binding in owner._bindings:  # with the user's keymap applied
-                if binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                rows.append((self.app.get_key_display(binding), binding_label(self.app, binding)))
+        sections = [("help.pane", self.focused_widget), ("help.screen", self.under),
+                    ("help.app", self.app)]  # fmt: skip
+        for title, owner in sections:
+            rows = self._rows(owner, seen) if owner is not None else []
             if rows:
-                table.add_row(Text(type(owner).__name__, style="underline dim"), "")
-                for key, label in rows:
-                    table.add_row(key, label)
+                table.add_row(Text(t(title), style="underline"), "")
+                for keys, label in rows:
+                    table.add_row(keys, label)
         return table
+
+    def _rows(self, owner: object, seen: set[str]) -> list[tuple[str, str]]:
+        """Our bindings (those with an id), every key of an action on one line."""
+        keys: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        for _key, binding in owner._bindings:  # with the user's keymap applied
+            if not binding.id or binding.id in seen:
+                continue
+            keys.setdefault(binding.id, []).append(self.app.get_key_display(binding))
+            labels[binding.id] = binding_label(self.app, binding)
+        seen.update(keys)
+        return [(" / ".join(dict.fromkeys(k)), labels[i]) for i, k in keys.items()]
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

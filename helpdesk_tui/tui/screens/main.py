@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from helpdesk_tui.store.queue import QueueFilter, QueueSort
+from helpdesk_tui.store.queue import QueueFilter, QueueSort, SeverityCounts
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
 from helpdesk_tui.tui.queue_filter import describe_filter
 from helpdesk_tui.tui.ticket_actions import TicketActions
@@ -45,10 +45,8 @@ class MainScreen(TicketActions, Screen):
         app = self.app
         yield Static(id="header")
         with Horizontal(id="upper"):
-            yield QueueTable(
-                app.texts, app.desk.policy, app.reader.queue_rows, app.desk.now, id="queue"
-            )
-            yield TicketSummary(app.texts, app.desk.policy, app.desk.zone, id="summary")
+            yield QueueTable(app.texts, app.reader.queue_rows, app.desk.now, id="queue")
+            yield TicketSummary(app.texts, app.desk.zone, id="summary")
         with Horizontal(id="lower"):
             yield AgendaPane(app.texts, id="agenda")
             yield HealthPane(app.texts, id="health")
@@ -74,17 +72,14 @@ class MainScreen(TicketActions, Screen):
         reader = self.app.reader
         try:
             ids = reader.queue_ids(flt)
+            self.app.call_from_thread(self.table.show, ids)  # the queue first, counts next
             counts = reader.counts()
         except Exception as error:  # keep showing what we had; say why it is not fresh
             self.app.call_from_thread(self.app.report_fault, error)
             return
-        self.app.call_from_thread(self._show_queue, ids, counts)
+        self.app.call_from_thread(self._paint_header, len(ids), counts)
 
-    def _show_queue(self, ids: list[int], counts) -> None:
-        self.table.show(ids)
-        self._paint_header(len(ids), counts)
-
-    def _paint_header(self, shown: int, counts) -> None:
+    def _paint_header(self, shown: int, counts: dict[str, SeverityCounts]) -> None:
         t = self.app.texts
         total = sum(c.open for c in counts.values())
         header = Text()

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from helpdesk_tui.domain.severity import Severity, SlaPolicy
 from helpdesk_tui.domain.sla import TargetState, stored_state
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import fit, one_line
@@ -108,14 +107,13 @@ class QueueTable(ScrollView, can_focus=True):
     def __init__(
         self,
         texts: Texts,
-        policy: SlaPolicy,
         fetch_rows: Callable[[list[int]], dict[int, QueueRow]],
         clock: Callable[[], datetime],
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.texts, self.policy = texts, policy
+        self.texts = texts
         self._fetch_rows, self._clock = fetch_rows, clock
         self.ids: list[int] = []
         self.rows: dict[int, QueueRow] = {}
@@ -206,7 +204,6 @@ class QueueTable(ScrollView, can_focus=True):
     def _cells(self, row: QueueRow) -> list[Segment]:
         now = self._now
         response, fix = row_states(row, now)
-        targets = self.policy.targets.get(Severity(row.severity))
         values = {
             "key": (row.key, ""),
             "severity": (self.texts.severity(row.severity), SEVERITY_STYLE[row.severity]),
@@ -216,11 +213,11 @@ class QueueTable(ScrollView, can_focus=True):
             "assignee": (one_line(row.assignee or self.texts("queue.unassigned")), ""),
             "response": (
                 countdown(response, row.response_due_at, now),
-                state_style(response, row.response_due_at, now, targets.response),
+                state_style(response, row.response_due_at, now, _window(row, row.response_due_at)),
             ),
             "fix": (
                 countdown(fix, row.resolve_due_at, now, _remaining(row)),
-                state_style(fix, row.resolve_due_at, now, targets.fix),
+                state_style(fix, row.resolve_due_at, now, _window(row, row.resolve_due_at)),
             ),
         }
         segments = []
@@ -285,6 +282,10 @@ def _cell_style(style: str, column: str) -> Style:
     # The column name as meta keeps neighbouring cells apart: renderers that merge equal
     # styles (SVG export) would otherwise lay CJK text out by font, not by cell.
     return Style.parse(style) + Style(meta={"column": column})
+
+
+def _window(row: QueueRow, due: datetime | None) -> timedelta:
+    return due - row.reported_at if due is not None else timedelta(0)
 
 
 def _remaining(row: QueueRow) -> timedelta | None:

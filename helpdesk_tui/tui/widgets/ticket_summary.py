@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from helpdesk_tui.domain.severity import Severity, SlaPolicy
 from helpdesk_tui.domain.sla import TargetState
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line, printable
@@ -22,54 +23,74 @@ BAR_WIDTH = 24
 DESCRIPTION_LINES = 6
 
 
-def sla_bar(
-    texts: Texts,
-    label: str,
-    state: TargetState,
-    due: datetime | None,
-    target: timedelta,
-    now: datetime,
-    zone: ZoneInfo,
-    remaining: timedelta | None = None,
-) -> Text:
-    """`Response ██████░░░░ 2h05m left · due 14:30`: share of the target used so far."""
-    if due is not None and state in (TargetState.RUNNING, TargetState.BREACHED):
-        left = due - now
-        used = 1 - left / target if target else 1
-    elif remaining is not None:
-        left, used = remaining, 1 - remaining / target if target else 1
-    else:
-        left, used = timedelta(0), 1.0
-    filled = round(max(0.0, min(used, 1.0)) * BAR_WIDTH)
-    line = Text(f"{label:<4} ", style="bold")
-    line.append("█" * filled, style=bar_colour(state, due, now, target))
+@dataclass(frozen=True)
+class TargetView:
+    """One SLA target as a bar shows it."""
+
+    state: TargetState
+    started: datetime  # when the customer reported the fault
+    due: datetime | None
+    done_at: datetime | None = None  # the first response, or the resolution
+    remaining: timedelta | None = None  # a paused fix clock: working time left ...
+    target: timedelta | None = None  # ... of this much
+
+    @property
+    def window(self) -> timedelta:
+        return self.due - self.started if self.due is not None else timedelta(0)
+
+    def used(self, now: datetime) -> float:
+        """How far along the way to the deadline, 0..1 (wall time; working time when paused)."""
+        if self.state is TargetState.PAUSED:
+            if self.remaining is None or not self.target:
+                return 0.0  # how much is used is not known here: an empty bar, and the text
+            return 1 - self.remaining / self.target
+        if self.due is None or not self.window:
+            return 1.0
+        return ((self.done_at or now) - self.started) / self.window
+
+
+def response_view(row: QueueRow, now: datetime) -> TargetView:
+    state = row_states(row, now)[0]
+    return TargetView(state, row.reported_at, row.response_due_at, row.first_response_at)
+
+
+def fix_view(row: QueueRow, now: datetime, target: timedelta | None = None) -> TargetView:
+    state = row_states(row, now)[1]
+    seconds = row.fix_remaining_seconds
+    remaining = timedelta(seconds=seconds) if seconds is not None else None
+    done = row.resolved_at
+    return TargetView(state, row.reported_at, row.resolve_due_at, done, remaining, target)
+
+
+def sla_bar(texts: Texts, label: str, view: TargetView, now: datetime, zone: ZoneInfo) -> Text:
+    """`Response ██████░░░░ 2h05m left · due 14:30`."""
+    filled = round(max(0.0, min(view.used(now), 1.0)) * BAR_WIDTH)
+    line = Text(label, style="bold")
+    line.append(" " * max(1, 5 - cell_len(label)))
+    line.append("█" * filled, style=bar_colour(view.state, view.due, now, view.window))
     line.append("░" * (BAR_WIDTH - filled), style="dim")
-    line.append(" " + _verdict(texts, state, due, left, now, zone), style=STATE_STYLE[state])
+    line.append(" ")
+    line.append(_verdict(texts, view, now, zone), style=STATE_STYLE[view.state])
     return line
 
 
-def _verdict(
-    texts: Texts,
-    state: TargetState,
-    due: datetime | None,
-    left: timedelta,
-    now: datetime,
-    zone: ZoneInfo,
-) -> str:
-    when = due.astimezone(zone).strftime("%m-%d %H:%M") if due else ""
-    if state is TargetState.RUNNING:
-        return (
-            f"{texts('summary.remaining', time=duration(left))} · {texts('summary.due', time=when)}"
-        )
+def _verdict(texts: Texts, view: TargetView, now: datetime, zone: ZoneInfo) -> str:
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%m-%d %H:%M") if moment else ""
+
+    state, due = view.state, view.due
+    if state is TargetState.RUNNING and due is not None:
+        left_text = texts("summary.remaining", time=duration(due - now))
+        return f"{left_text} · {texts('summary.due', time=local(due))}"
     if state is TargetState.BREACHED:
-        late = (now - due) if due else -left
+        late = (now - due) if due is not None else -(view.remaining or timedelta(0))
         return texts("summary.overdue", time=duration(late))
     if state is TargetState.PAUSED:
-        return texts("summary.paused_left", time=duration(left))
+        return texts("summary.paused_left", time=duration(view.remaining or timedelta(0)))
     if state is TargetState.MET:
-        return texts("summary.met_at", time=when)
+        return texts("summary.met_at", time=local(view.done_at))
     if state is TargetState.MET_LATE:
-        return texts("summary.late_at", time=when)
+        return texts("summary.late_at", time=local(view.done_at))
     return texts.state(state.value)
 
 
@@ -78,9 +99,9 @@ class TicketSummary(Static):
     TicketSummary { padding: 0 1; height: 1fr; }
     """
 
-    def __init__(self, texts: Texts, policy: SlaPolicy, zone: ZoneInfo, **kwargs) -> None:
+    def __init__(self, texts: Texts, zone: ZoneInfo, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.texts, self.policy, self.zone = texts, policy, zone
+        self.texts, self.zone = texts, zone
         self.row: QueueRow | None = None
         self.detail: TicketDetail | None = None
 
@@ -97,13 +118,6 @@ class TicketSummary(Static):
         if row is None:
             return Text(self.texts("summary.none"), style="dim")
         t = self.texts
-        targets = self.policy.targets[Severity(row.severity)]
-        response, fix = row_states(row, now)
-        remaining = (
-            timedelta(seconds=row.fix_remaining_seconds)
-            if row.fix_remaining_seconds is not None
-            else None
-        )
         heading = Text()
         heading.append(f"{row.key} ", style="bold")
         heading.append(t.severity(row.severity), style=SEVERITY_STYLE[row.severity])
@@ -121,18 +135,8 @@ class TicketSummary(Static):
                 style="dim",
             ),
             Text(""),
-            sla_bar(
-                t,
-                t("summary.response"),
-                response,
-                row.response_due_at,
-                targets.response,
-                now,
-                self.zone,
-            ),
-            sla_bar(
-                t, t("summary.fix"), fix, row.resolve_due_at, targets.fix, now, self.zone, remaining
-            ),
+            sla_bar(t, t("summary.response"), response_view(row, now), now, self.zone),
+            sla_bar(t, t("summary.fix"), fix_view(row, now), now, self.zone),
         ]
         parts.extend(self._description_and_log())
         return Group(*parts)

@@ -42,6 +42,9 @@ class Texts:
 
     __call__ = get
 
+    def has(self, message_id: str) -> bool:
+        return message_id in self._own or message_id in self._fallback
+
     def severity(self, value: str) -> str:
         return self.get(f"severity.{value}")
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from helpdesk_tui.services.desk import Desk
-from helpdesk_tui.store.models import Customer, Engineer
+from helpdesk_tui.store.models import Engineer
 from helpdesk_tui.store.queries import TicketDetail, ticket_detail
 from helpdesk_tui.store.queue import (
     QueueFilter,
@@ -49,12 +49,6 @@ class DeskReader:
     def detail(self, ticket_id: int) -> TicketDetail | None:
         with self.desk.store.read() as session:
             return ticket_detail(session, ticket_id)
-
-    def customers_matching(self, text: str, limit: int = 8) -> list[str]:
-        pattern = f"%{text.strip()}%"
-        with self.desk.store.read() as session:
-            query = select(Customer.name).where(Customer.name.ilike(pattern))
-            return list(session.scalars(query.order_by(Customer.name).limit(limit)))
 
     def engineers(self) -> list[tuple[str, str]]:
         """(login, name) of everyone who can take tickets."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import printable
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.reads import DeskReader
 from helpdesk_tui.store.changes import ChangeFeed
+from helpdesk_tui.tui.commands import DeskCommands
 
 CHANGE_POLL_SECONDS = 0.5  # changes made elsewhere show within a second
 
@@ -30,6 +31,7 @@ def _wall_screen() -> Screen:
 
 class HelpdeskApp(App):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {"queue": _main_screen, "wall": _wall_screen}  # noqa: RUF012 - a stack each
     TITLE = "helpdesk"
     BINDINGS = [  # noqa: RUF012
@@ -56,6 +58,10 @@ class HelpdeskApp(App):
         self.start_on_wall = wall
         self._keymap = keymap or {}
         self._feed = ChangeFeed(desk.store.engine)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A stray q or 2 while a form or list is open must not quit or leave the call.
+        return not (action in ("quit", "switch") and isinstance(self.screen, ModalScreen))
 
     def on_mount(self) -> None:
         self.title = self.texts("app.title")

@@ -62,9 +62,7 @@ def countdown(
     return "—"
 
 
-def state_style(
-    state: TargetState, due: datetime | None, now: datetime, window: timedelta
-) -> str:
+def state_style(state: TargetState, due: datetime | None, now: datetime, window: timedelta) -> str:
     """`window` is the wall time from the report to the deadline: the last quarter warns."""
     if state is TargetState.RUNNING and due is not None and window and (due - now) < window / 4:
         return WARNING_STYLE

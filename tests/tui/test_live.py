@@ -23,7 +23,7 @@ async def test_a_ticket_opened_elsewhere_appears_without_a_key_press(make_app, d
         table = app.screen.query_one(QueueTable)
         before = set(table.ids)
         other = desk_for("wangfang")
-        customer = app.reader.customers_matching("")[0]
+        customer = app.reader.customer_hits("集团")[0].name
         ticket = use.new_ticket(
             other, use.NewTicket(customer, "CLI 建的工单", Severity.URGENT, Channel.PHONE)
         )

@@ -20,7 +20,7 @@ NASTY_TITLES = [
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (250, 70)])
 async def test_nasty_titles_render_literally(make_app, desk_for, size):
     desk = desk_for("lina")
-    customer = make_app().reader.customers_matching("")[0]
+    customer = make_app().reader.customer_hits("集团")[0].name
     for title in NASTY_TITLES:
         request = use.NewTicket(
             customer,
@@ -53,3 +53,23 @@ async def test_error_toasts_are_literal(make_app):
         await pilot.pause()
         assert any("[bold]x[/bold]" in n.message for n in app._notifications)
         assert "\x1b[31m" not in app.export_screenshot()
+
+
+async def test_markup_typed_into_the_filter_is_an_error_line_not_a_crash(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"[/b]:x", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "[/b]" in str(app.screen.query_one("#form-error").render())
+
+
+async def test_q_in_a_choice_list_does_not_quit(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("s", "q")
+        assert app.is_running
+        await pilot.press("escape", "q")
+    assert app.return_code == 0

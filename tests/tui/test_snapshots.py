@@ -48,3 +48,41 @@ def test_wall(snap_compare, make_app, lang, size):
 
     app = make_app(lang, wall=True, read_only=True)
     assert snap_compare(app, terminal_size=size, run_before=loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_workspace(snap_compare, make_app, lang, size):
+    async def open_workspace(pilot):
+        from helpdesk_tui.tui.screens.workspace import WorkspaceScreen
+
+        await queue_loaded(pilot)
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, WorkspaceScreen)
+            and pilot.app.screen.detail is not None,
+        )
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=open_workspace)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_new_ticket(snap_compare, make_app, lang, size):
+    async def open_intake(pilot):
+        await queue_loaded(pilot)
+        await pilot.press("n", *"广州")
+        await until(pilot, lambda: pilot.app.screen.query("OptionList"))
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=open_intake)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_log_work(snap_compare, make_app, lang, size):
+    async def open_form(pilot):
+        await queue_loaded(pilot)
+        await pilot.press("c", *"远程检查日志")
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=open_form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,7 +15,7 @@ from helpdesk_tui.tui.queue_filter import describe_filter, parse_filter
 
 
 class FilterScreen(ModalScreen[QueueFilter | None]):
-    BINDINGS = [Binding("escape", "cancel", "Back", id="filter.cancel")]  # noqa: RUF012
+    BINDINGS = [Binding("escape", "cancel", "Back", id="filter.back")]  # noqa: RUF012
 
     def __init__(self, current: QueueFilter) -> None:
         super().__init__()
@@ -32,7 +33,7 @@ class FilterScreen(ModalScreen[QueueFilter | None]):
         try:
             result = parse_filter(event.value, self.app.desk.actor, self.current.sort)
         except InvalidInput as error:
-            self.query_one("#form-error", Label).update(str(error))
+            self.query_one("#form-error", Label).update(Text(str(error)))
             return
         self.dismiss(result)
 

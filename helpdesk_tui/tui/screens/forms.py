@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,7 +29,7 @@ class Field:
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "cancel", "Back", id="form.cancel"),
+        Binding("escape", "cancel", "Back", id="form.back"),
         Binding("ctrl+s", "submit", "Submit", priority=True, id="form.submit"),
     ]
 
@@ -61,7 +62,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def action_submit(self) -> None:
         values, problem = self._values()
         if problem:
-            self.query_one("#form-error", Label).update(problem)
+            self.query_one("#form-error", Label).update(Text(problem))
             return
         self.dismiss(values)
 
@@ -85,7 +86,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 class ChoiceScreen(ModalScreen[dict[str, Any] | None]):
     """Pick one of a few: enter chooses, esc cancels. Returns {"choice": value}."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back", id="choice.cancel")]  # noqa: RUF012
+    BINDINGS = [Binding("escape", "cancel", "Back", id="choice.back")]  # noqa: RUF012
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -63,6 +63,10 @@ class MainScreen(TicketActions, Screen):
     def table(self) -> QueueTable:
         return self.query_one(QueueTable)
 
+    def apply_filter(self, flt: QueueFilter) -> None:
+        self.filter = flt
+        self.reload()
+
     def reload(self) -> None:
         """Re-read the queue (ids in order, counts) in a worker; paint when it is back."""
         self._load_queue(self.filter)

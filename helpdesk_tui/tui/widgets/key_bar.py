@@ -10,9 +10,11 @@ from textual.widgets import Static
 
 
 def binding_label(app, binding: Binding) -> str:
-    """`ticket.respond` → the text of `key.respond`; bindings without an id keep theirs."""
+    """`ticket.respond` → the text of `key.respond`; others keep their own description."""
     if binding.id:
-        return app.texts(f"key.{binding.id.rsplit('.', 1)[-1]}")
+        message_id = f"key.{binding.id.rsplit('.', 1)[-1]}"
+        if app.texts.has(message_id):
+            return app.texts(message_id)
     return binding.description
 
 

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the last line of defence: one line, not a traceback
         if os.environ.get("HELPDESK_DEBUG"):
             raise
-        return _fail(f"{type(error).__name__}: {error}", EXIT_FAILED)
+        detail = str(error).splitlines()[0] if str(error) else ""
+        return _fail(f"{type(error).__name__}: {detail[:300]}", EXIT_FAILED)
     return EXIT_OK
 
 

@@ -71,3 +71,9 @@ def insert_prepared(connection: Connection, tables: dict[str, Table], batch: Pre
     else:
         rows = [dict(zip(batch.columns, row, strict=True)) for row in batch.rows]
         connection.execute(insert(tables[batch.table]), rows)
+        if "id" in batch.columns and connection.dialect.name == "postgresql":
+            # Ids given explicitly leave the serial's sequence behind: move it past them.
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{batch.table}', 'id'), "
+                f"(SELECT max(id) FROM {batch.table}))"
+            )

@@ -295,3 +295,7 @@ def scenario_template(demo_template: Path, tmp_path_factory: pytest.TempPathFact
 def scenario(scenario_template: Scenario, db_path: Path) -> Scenario:
     """This test's own copy of the scenario, at the path `env`, `cli` and `run_cli` use."""
     return dataclasses.replace(scenario_template, db=copy_db(scenario_template.db, db_path))
+
+
+# A real PostgreSQL on 127.0.0.1 for the tests that ask for it.
+from tests.integration.postgres_server import postgres_server, postgres_url  # noqa: E402, F401

@@ -60,8 +60,10 @@ def test_workspace(snap_compare, make_app, lang, size):
         await pilot.press("enter")
         await until(
             pilot,
-            lambda: isinstance(pilot.app.screen, WorkspaceScreen)
-            and pilot.app.screen.detail is not None,
+            lambda: (
+                isinstance(pilot.app.screen, WorkspaceScreen)
+                and pilot.app.screen.detail is not None
+            ),
         )
 
     assert snap_compare(make_app(lang), terminal_size=size, run_before=open_workspace)

@@ -34,9 +34,11 @@ class DeskReader:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
 
-    def queue_ids(self, flt: QueueFilter, now: datetime | None = None) -> list[int]:
+    def queue_ids(
+        self, flt: QueueFilter, now: datetime | None = None, limit: int | None = None
+    ) -> list[int]:
         with self.desk.store.read() as session:
-            return queue_ids(session, flt, now or self.desk.now())
+            return queue_ids(session, flt, now or self.desk.now(), limit)
 
     def queue_rows(self, ids: list[int]) -> dict[int, QueueRow]:
         with self.desk.store.read() as session:

@@ -86,17 +86,23 @@ def _conditions(session: Session, flt: QueueFilter, now: datetime) -> list[Colum
     return conditions
 
 
-def queue_ids(session: Session, flt: QueueFilter, now: datetime) -> list[int]:
-    """Ids of the open tickets that pass the filter, in the chosen order."""
+def queue_ids(
+    session: Session, flt: QueueFilter, now: datetime, limit: int | None = None
+) -> list[int]:
+    """Ids of the open tickets that pass the filter, in the chosen order (the first `limit`)."""
     conditions = _conditions(session, flt, now)
     base = select(Ticket.id).where(*conditions)
-    if flt.sort is QueueSort.DEADLINE:
-        running = base.where(Ticket.next_due_at.is_not(None)).order_by(Ticket.next_due_at)
-        paused = base.where(Ticket.next_due_at.is_(None)).order_by(
-            Ticket.fix_remaining_seconds, Ticket.id
-        )
-        return [*session.scalars(running), *session.scalars(paused)]
-    return list(session.scalars(_sorted(base, flt.sort)))
+    if flt.sort is not QueueSort.DEADLINE:
+        return list(session.scalars(_sorted(base, flt.sort).limit(limit)))
+    running = base.where(Ticket.next_due_at.is_not(None)).order_by(Ticket.next_due_at)
+    ids = list(session.scalars(running.limit(limit)))
+    if limit is not None and len(ids) >= limit:
+        return ids
+    paused = base.where(Ticket.next_due_at.is_(None)).order_by(
+        Ticket.fix_remaining_seconds, Ticket.id
+    )
+    more = None if limit is None else limit - len(ids)
+    return [*ids, *session.scalars(paused.limit(more))]
 
 
 def _sorted(query: Select, sort: QueueSort) -> Select:

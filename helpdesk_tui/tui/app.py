@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -58,6 +60,7 @@ class HelpdeskApp(App):
         self.start_on_wall = wall
         self._keymap = keymap or {}
         self._feed = ChangeFeed(desk.store.engine)
+        self._settled = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A stray q or 2 while a form or list is open must not quit or leave the call.
@@ -89,6 +92,13 @@ class HelpdeskApp(App):
         """Toasts carry ticket titles and error text from outside: literal unless asked."""
         text = message if markup else printable(message)
         super().notify(text, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def settle(self) -> None:
+        """After the first full load: what exists now lives as long as the console, so the
+        garbage collector stops re-scanning it (full passes were stalling key presses)."""
+        if not self._settled:
+            self._settled = True
+            gc.freeze()
 
     def report_fault(self, error: Exception) -> None:
         """A fault in a background job: shown, logged, never fatal."""

@@ -1,6 +1,6 @@
 """`make perf`: run every benchmark, print its Markdown table, keep the rows as JSON.
 
-python -m tests.perf [NAME ...]      # e.g. calendar store; default: all
+python -m tests.perf [NAME ...]      # e.g. calendar store console; default: all
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("calendar", "store")
+BENCHMARKS = ("calendar", "store", "console")
 RESULTS = Path(__file__).with_name("results")
 
 

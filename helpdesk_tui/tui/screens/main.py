@@ -21,6 +21,7 @@ from helpdesk_tui.tui.widgets.queue_table import QueueTable
 from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
 
 SORT_CYCLE = list(QueueSort)
+FIRST_PAGE = 200  # rows fetched before the whole queue, so the first paint comes early
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the side pane loads details
 
 
@@ -75,8 +76,11 @@ class MainScreen(TicketActions, Screen):
     def _load_queue(self, flt: QueueFilter) -> None:
         reader = self.app.reader
         try:
+            if not self.table.ids:  # the first paint needs only a screenful
+                self.app.call_from_thread(self.table.show, reader.queue_ids(flt, limit=FIRST_PAGE))
             ids = reader.queue_ids(flt)
             self.app.call_from_thread(self.table.show, ids)  # the queue first, counts next
+            self.app.call_from_thread(self.app.settle)
             counts = reader.counts()
         except Exception as error:  # keep showing what we had; say why it is not fresh
             self.app.call_from_thread(self.app.report_fault, error)

@@ -19,7 +19,7 @@ from helpdesk_tui.store.queue import QueueRow
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, STATE_STYLE, bar_colour, duration
 from helpdesk_tui.tui.widgets.queue_table import row_states
 
-BAR_WIDTH = 24
+BAR_WIDTH = 16
 DESCRIPTION_LINES = 6
 
 
@@ -110,8 +110,8 @@ class TicketSummary(Static):
         self.update(self._render_summary(now))
 
     def tick(self, now: datetime) -> None:
-        if self.row is not None:
-            self.update(self._render_summary(now))
+        if self.row is not None:  # same size every second: no layout pass
+            self.update(self._render_summary(now), layout=False)
 
     def _render_summary(self, now: datetime) -> RenderableType:
         row = self.row

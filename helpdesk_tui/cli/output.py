@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from helpdesk_tui.domain.sla import TargetState, stored_state
+from helpdesk_tui.domain.sla import TargetState, stored_states
 from helpdesk_tui.safe_text import fit, one_line
 from helpdesk_tui.store.models import AuditEntry, Ticket, WorkLogEntry
 from helpdesk_tui.store.queries import TicketDetail, TicketRow
@@ -19,32 +19,13 @@ def iso(value: datetime | None, zone: ZoneInfo) -> str | None:
     return value.astimezone(zone).isoformat() if value else None
 
 
-def target_states(ticket: Ticket, now: datetime) -> tuple[TargetState, TargetState]:
-    response = stored_state(
-        due_at=ticket.response_due_at,
-        done_at=ticket.first_response_at,
-        cancelled_at=ticket.cancelled_at,
-        paused_remaining=None,
-        now=now,
-    )
-    remaining = ticket.fix_remaining_seconds
-    fix = stored_state(
-        due_at=ticket.resolve_due_at,
-        done_at=ticket.resolved_at,
-        cancelled_at=ticket.cancelled_at,
-        paused_remaining=timedelta(seconds=remaining) if remaining is not None else None,
-        now=now,
-    )
-    return response, fix
-
-
 def _late(state: TargetState) -> bool:
     return state in (TargetState.BREACHED, TargetState.MET_LATE)
 
 
 def ticket_json(row: TicketRow, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     t = row.ticket
-    response, fix = target_states(t, now)
+    response, fix = stored_states(t, now)
     return {
         "id": t.id,
         "key": t.key,
@@ -162,7 +143,7 @@ def list_header() -> str:
 
 def list_line(row: TicketRow, now: datetime) -> str:
     t = row.ticket
-    response, fix = target_states(t, now)
+    response, fix = stored_states(t, now)
     response_cell = (
         countdown(t.response_due_at, now)
         if response is TargetState.RUNNING or response is TargetState.BREACHED
@@ -189,7 +170,7 @@ def list_line(row: TicketRow, now: datetime) -> str:
 
 
 def summary_line(ticket: Ticket, now: datetime, zone: ZoneInfo) -> str:
-    response, fix = target_states(ticket, now)
+    response, fix = stored_states(ticket, now)
     fix_due = iso(ticket.resolve_due_at, zone) or "paused"
     return (
         f"{ticket.key} {ticket.status} · response {response.value} "

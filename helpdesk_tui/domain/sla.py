@@ -197,3 +197,34 @@ def stored_state(
             return TargetState.BREACHED
         return TargetState.PAUSED
     return TargetState.BREACHED if now > due_at else TargetState.RUNNING
+
+
+class StoredClocks(Protocol):
+    """The deadline fields a stored ticket (or a row of the queue) carries."""
+
+    response_due_at: datetime
+    first_response_at: datetime | None
+    resolve_due_at: datetime | None
+    resolved_at: datetime | None
+    cancelled_at: datetime | None
+    fix_remaining_seconds: float | None
+
+
+def stored_states(ticket: StoredClocks, now: datetime) -> tuple[TargetState, TargetState]:
+    """The response and fix states of a stored ticket, without calendar work."""
+    response = stored_state(
+        due_at=ticket.response_due_at,
+        done_at=ticket.first_response_at,
+        cancelled_at=ticket.cancelled_at,
+        paused_remaining=None,
+        now=now,
+    )
+    remaining = ticket.fix_remaining_seconds
+    fix = stored_state(
+        due_at=ticket.resolve_due_at,
+        done_at=ticket.resolved_at,
+        cancelled_at=ticket.cancelled_at,
+        paused_remaining=timedelta(seconds=remaining) if remaining is not None else None,
+        now=now,
+    )
+    return response, fix

@@ -24,13 +24,13 @@ from textual.widgets import DataTable
 
 from helpdesk_tui.config import load_settings
 from helpdesk_tui.domain.severity import Severity, SlaPolicy
+from helpdesk_tui.domain.sla import stored_states
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line
 from helpdesk_tui.services.desk import open_desk
 from helpdesk_tui.services.reads import DeskReader
 from helpdesk_tui.store.queue import QueueFilter, QueueRow
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, countdown, state_style
-from helpdesk_tui.tui.widgets.queue_table import row_states
 
 CHUNK = 5_000  # ids per `queue_rows` query
 COLUMNS = (
@@ -41,7 +41,7 @@ COUNTDOWNS = ("response", "fix")
 
 
 def countdown_cells(row: QueueRow, policy: SlaPolicy, now: datetime) -> tuple[Text, Text]:
-    response, fix = row_states(row, now)
+    response, fix = stored_states(row, now)
     targets = policy.targets.get(Severity(row.severity))
     remaining = row.fix_remaining_seconds
     return (

@@ -16,11 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Label, Static
 
-from helpdesk_tui.domain.sla import TargetState
+from helpdesk_tui.domain.sla import TargetState, stored_states
 from helpdesk_tui.safe_text import one_line
 from helpdesk_tui.store.queue import QueueFilter, QueueRow
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, countdown
-from helpdesk_tui.tui.widgets.queue_table import row_states
 
 ROTATE_SECONDS = 8
 LIST_ROWS = 12
@@ -119,7 +118,7 @@ class WallScreen(Screen):
             table.add_column(no_wrap=True)
         table.columns[3].ratio = 1
         for row in rows:
-            response, fix = row_states(row, now)
+            response, fix = stored_states(row, now)
             due = row.response_due_at if row.first_response_at is None else row.resolve_due_at
             state = response if row.first_response_at is None else fix
             table.add_row(
@@ -136,4 +135,4 @@ class WallScreen(Screen):
 
 
 def _late(row: QueueRow, now: datetime) -> bool:
-    return any(state is TargetState.BREACHED for state in row_states(row, now))
+    return any(state is TargetState.BREACHED for state in stored_states(row, now))

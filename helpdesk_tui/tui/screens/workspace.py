@@ -28,7 +28,7 @@ from textual.worker import Worker
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.severity import Severity, SlaTargets
-from helpdesk_tui.domain.sla import TargetState, stored_state
+from helpdesk_tui.domain.sla import stored_states
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.reference_data import policy_with_override
 from helpdesk_tui.safe_text import fit, one_line, printable
@@ -220,7 +220,7 @@ class WorkspaceScreen(TicketActions, Screen):
         t, zone = self.app.texts, self.app.desk.zone
         now = self.app.desk.now()
         ticket = self.detail.row.ticket
-        response, fix = _states(ticket, now)
+        response, fix = stored_states(ticket, now)
         remaining = (
             timedelta(seconds=ticket.fix_remaining_seconds)
             if ticket.fix_remaining_seconds is not None
@@ -262,25 +262,6 @@ def _targets(desk: Desk, detail: TicketDetail) -> SlaTargets:
         with suppress(HelpdeskError):
             policy = policy_with_override(policy, detail.contract.sla_policy)
     return policy.targets[Severity(detail.row.ticket.severity)]
-
-
-def _states(ticket: Ticket, now: datetime) -> tuple[TargetState, TargetState]:
-    response = stored_state(
-        due_at=ticket.response_due_at,
-        done_at=ticket.first_response_at,
-        cancelled_at=ticket.cancelled_at,
-        paused_remaining=None,
-        now=now,
-    )
-    remaining = ticket.fix_remaining_seconds
-    fix = stored_state(
-        due_at=ticket.resolve_due_at,
-        done_at=ticket.resolved_at,
-        cancelled_at=ticket.cancelled_at,
-        paused_remaining=timedelta(seconds=remaining) if remaining is not None else None,
-        now=now,
-    )
-    return response, fix
 
 
 def _header(t: Texts, ticket: Ticket) -> Text:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from helpdesk_tui.domain.sla import TargetState, stored_state
+from helpdesk_tui.domain.sla import stored_states
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import fit, one_line
 from helpdesk_tui.store.queue import QueueRow
@@ -61,25 +61,6 @@ def layout_for(width: int) -> list[Column]:
             title = max(width - fixed, MIN_TITLE)
             return [Column(c.name, c.width or title) for c in columns]
     raise AssertionError("unreachable")
-
-
-def row_states(row: QueueRow, now: datetime) -> tuple[TargetState, TargetState]:
-    response = stored_state(
-        due_at=row.response_due_at,
-        done_at=row.first_response_at,
-        cancelled_at=row.cancelled_at,
-        paused_remaining=None,
-        now=now,
-    )
-    remaining = row.fix_remaining_seconds
-    fix = stored_state(
-        due_at=row.resolve_due_at,
-        done_at=row.resolved_at,
-        cancelled_at=row.cancelled_at,
-        paused_remaining=timedelta(seconds=remaining) if remaining is not None else None,
-        now=now,
-    )
-    return response, fix
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -233,7 +214,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _countdown_cells(self, row: QueueRow) -> dict[str, Segment]:
         now = self._now
-        response, fix = row_states(row, now)
+        response, fix = stored_states(row, now)
         widths = {column.name: column for column in self._columns}
         return {
             "response": _cell(

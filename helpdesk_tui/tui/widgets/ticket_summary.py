@@ -11,13 +11,12 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from helpdesk_tui.domain.sla import TargetState
+from helpdesk_tui.domain.sla import TargetState, stored_states
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line, printable
 from helpdesk_tui.store.queries import TicketDetail
 from helpdesk_tui.store.queue import QueueRow
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, STATE_STYLE, bar_colour, duration
-from helpdesk_tui.tui.widgets.queue_table import row_states
 
 BAR_WIDTH = 16
 DESCRIPTION_LINES = 6
@@ -50,12 +49,12 @@ class TargetView:
 
 
 def response_view(row: QueueRow, now: datetime) -> TargetView:
-    state = row_states(row, now)[0]
+    state = stored_states(row, now)[0]
     return TargetView(state, row.reported_at, row.response_due_at, row.first_response_at)
 
 
 def fix_view(row: QueueRow, now: datetime, target: timedelta | None = None) -> TargetView:
-    state = row_states(row, now)[1]
+    state = stored_states(row, now)[1]
     seconds = row.fix_remaining_seconds
     remaining = timedelta(seconds=seconds) if seconds is not None else None
     done = row.resolved_at

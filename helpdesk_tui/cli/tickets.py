@@ -1,6 +1,7 @@
 """`helpdesk ticket ...`: every ticket use case from the command line."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +46,16 @@ def _report(desk: Desk, ticket: Ticket, as_json: bool) -> None:
         print_json(ticket_json(detail.row, desk.now(), desk.zone))
     else:
         print(summary_line(ticket, desk.now(), desk.zone))
+
+
+def _edit(
+    ctx: typer.Context, at: str | None, as_json: bool, call: Callable[[Desk, Any], Ticket]
+) -> None:
+    """The shape of every edit: settings, the --at instant, a ready desk, the use case."""
+    settings = options(ctx).settings()
+    when = parse_instant(at, settings.zone, "--at")
+    desk = ready_desk(settings)
+    _report(desk, call(desk, when), as_json)
 
 
 @app.command("new")
@@ -155,11 +166,12 @@ def _simple(name: str, action, text_option: str, help_text: str) -> None:
         expect_version: Version = None,
         as_json: Json = False,
     ) -> None:
-        settings = options(ctx).settings()
-        when = parse_instant(at, settings.zone, "--at")
-        desk = ready_desk(settings)
-        ticket = action(desk, ref, note, at=when, expected_version=expect_version)
-        _report(desk, ticket, as_json)
+        _edit(
+            ctx,
+            at,
+            as_json,
+            lambda desk, when: action(desk, ref, note, at=when, expected_version=expect_version),
+        )
 
     command.__doc__ = help_text
     app.command(name)(command)
@@ -182,11 +194,14 @@ def resolve(
     as_json: Json = False,
 ) -> None:
     """Resolve with the maintenance summary; the customer then accepts it."""
-    settings = options(ctx).settings()
-    when = parse_instant(at, settings.zone, "--at")
-    desk = ready_desk(settings)
-    ticket = use.resolve(desk, ref, summary, at=when, expected_version=expect_version)
-    _report(desk, ticket, as_json)
+    _edit(
+        ctx,
+        at,
+        as_json,
+        lambda desk, when: use.resolve(
+            desk, ref, summary, at=when, expected_version=expect_version
+        ),
+    )
 
 
 @app.command("accept")
@@ -200,11 +215,14 @@ def accept(
     as_json: Json = False,
 ) -> None:
     """Record the customer's acceptance (验收) and rating."""
-    settings = options(ctx).settings()
-    when = parse_instant(at, settings.zone, "--at")
-    desk = ready_desk(settings)
-    ticket = use.accept(desk, ref, rating, comment, at=when, expected_version=expect_version)
-    _report(desk, ticket, as_json)
+    _edit(
+        ctx,
+        at,
+        as_json,
+        lambda desk, when: use.accept(
+            desk, ref, rating, comment, at=when, expected_version=expect_version
+        ),
+    )
 
 
 @app.command("assign")
@@ -216,8 +234,12 @@ def assign(
     as_json: Json = False,
 ) -> None:
     """Give the ticket to an engineer."""
-    desk = ready_desk(options(ctx).settings())
-    _report(desk, use.assign(desk, ref, engineer, expected_version=expect_version), as_json)
+    _edit(
+        ctx,
+        None,
+        as_json,
+        lambda desk, _: use.assign(desk, ref, engineer, expected_version=expect_version),
+    )
 
 
 @app.command("severity")
@@ -232,9 +254,12 @@ def severity(
 ) -> None:
     """Change the severity; both deadlines are recomputed from reported-at."""
     new_level = parse_severity(level)
-    desk = ready_desk(options(ctx).settings())
-    ticket = use.change_severity(desk, ref, new_level, expected_version=expect_version)
-    _report(desk, ticket, as_json)
+    _edit(
+        ctx,
+        None,
+        as_json,
+        lambda desk, _: use.change_severity(desk, ref, new_level, expected_version=expect_version),
+    )
 
 
 @app.command("log")
@@ -248,8 +273,11 @@ def log(
     as_json: Json = False,
 ) -> None:
     """Add a line to the support maintenance record."""
-    settings = options(ctx).settings()
-    when = parse_instant(at, settings.zone, "--at")
-    desk = ready_desk(settings)
-    ticket = use.log_work(desk, ref, text, minutes, at=when, expected_version=expect_version)
-    _report(desk, ticket, as_json)
+    _edit(
+        ctx,
+        at,
+        as_json,
+        lambda desk, when: use.log_work(
+            desk, ref, text, minutes, at=when, expected_version=expect_version
+        ),
+    )

@@ -56,7 +56,7 @@ MIN_TITLE = 12
 
 def layout_for(width: int) -> list[Column]:
     for columns in (WIDE, MEDIUM, NARROW):
-        fixed = sum(c.width for c in columns) + len(columns) - 1
+        fixed = sum(c.width for c in columns) + len(columns)  # each cell ends in a space
         if width - fixed >= MIN_TITLE or columns is NARROW:
             title = max(width - fixed, MIN_TITLE)
             return [Column(c.name, c.width or title) for c in columns]
@@ -65,9 +65,11 @@ def layout_for(width: int) -> list[Column]:
 
 class QueueTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
-    QueueTable { background: $surface; }
+    QueueTable { background: $surface; scrollbar-size-vertical: 0; overflow-x: hidden; }
     QueueTable:focus { background-tint: $foreground 3%; }
     """
+    # No scrollbar: with 100 000 rows its thumb says nothing, and repainting it cost a
+    # quarter of a page-down frame. The header says how many rows the queue holds.
     BINDINGS = [  # noqa: RUF012
         Binding("j,down", "cursor(1)", "Down", show=False, id="queue.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="queue.up"),
@@ -103,6 +105,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.rows: dict[int, QueueRow] = {}
         self.cursor = 0
         self._columns = layout_for(80)
+        self._row_width = _row_width(self._columns)
         self._fixed_cells: dict[tuple[int, int], dict[str, Segment]] = {}
         self._now = clock()
 
@@ -144,6 +147,7 @@ class QueueTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._columns = layout_for(self.size.width)
+        self._row_width = _row_width(self._columns)
         self._fixed_cells = {}
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
         self._load_window()
@@ -175,10 +179,11 @@ class QueueTable(ScrollView, can_focus=True):
         row = self.rows.get(self.ids[index])
         if row is None:
             return Strip([Segment(fit("…", width))])
-        strip = Strip(self._cells(row)).crop_extend(0, width, None)
+        cells = self._cells(row)
         if index == self.cursor:
-            strip = strip.apply_style(Style(reverse=self.has_focus, bgcolor="grey23", bold=True))
-        return strip
+            cursor = _cursor_style(self.has_focus)
+            cells = [Segment(cell.text, cursor + cell.style) for cell in cells]
+        return _exact_strip(cells, width, self._row_width)
 
     def _header(self, width: int) -> Strip:
         style = Style(bold=True, underline=True)
@@ -288,6 +293,25 @@ def _cell_style(style: str, column: str) -> Style:
     # The column name as meta keeps neighbouring cells apart: renderers that merge equal
     # styles (SVG export) would otherwise lay CJK text out by font, not by cell.
     return Style.parse(style) + Style(meta={"column": column})
+
+
+def _row_width(columns: list[Column]) -> int:
+    return sum(column.width + 1 for column in columns)  # each cell carries its space
+
+
+def _exact_strip(cells: list[Segment], width: int, row_width: int) -> Strip:
+    """A row strip built once, with its length given (Strip would otherwise measure it
+    and crop_extend would make two more strips per line)."""
+    if row_width == width:
+        return Strip(cells, width)
+    if row_width < width:
+        return Strip([*cells, Segment(" " * (width - row_width))], width)
+    return Strip(cells, row_width).crop(0, width)
+
+
+@lru_cache(maxsize=2)
+def _cursor_style(focused: bool) -> Style:
+    return Style(reverse=focused, bgcolor="grey23", bold=True)
 
 
 def _window(row: QueueRow, due: datetime | None) -> timedelta:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from helpdesk_tui.domain.errors import InvalidInput
@@ -27,12 +27,14 @@ from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory,
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.bulk import PreparedRows
 from helpdesk_tui.store.models import (
+    AlertTimer,
     Contact,
     Contract,
     Customer,
     Engineer,
     Ticket,
 )
+from helpdesk_tui.store.types import UTCDateTime
 
 MAX_TICKETS = 1_000_000
 CHUNK = 40 * SEED_BLOCK  # tickets per transaction and per worker job
@@ -85,7 +87,27 @@ def generate(
     for prepared in _prepared_chunks(factory, first_id, tickets, for_sqlite):
         with desk.store.write() as session:
             insert_chunk(session.connection(), prepared)
+    with desk.store.write() as session:
+        _add_alert_timers(session, first_id, now)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
+
+
+def _add_alert_timers(session: Session, first_id: int, now: datetime) -> None:
+    """Open demo tickets get timers that wake at once but count everything before `now`
+    as already alerted: the first sweep sets each to its next moment, quietly; the made-up
+    past does not flood the desk with late alerts."""
+    subject = literal("ticket:") + cast(Ticket.id, String)
+    new = Ticket.id >= first_id
+    columns = ["subject", "target", "ticket_id", "next_at", "fired_upto"]
+    for target, running in (
+        ("response", Ticket.first_response_at.is_(None)),
+        ("fix", Ticket.resolve_due_at.is_not(None)),
+    ):
+        rows = select(
+            subject, literal(target), Ticket.id,
+            literal(now, UTCDateTime()), literal(now, UTCDateTime()),
+        ).where(new, Ticket.is_open, running)  # fmt: skip
+        session.execute(insert(AlertTimer).from_select(columns, rows))
 
 
 def _prepared_chunks(

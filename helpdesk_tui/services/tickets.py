@@ -22,11 +22,13 @@ from helpdesk_tui.domain.lifecycle import (
     next_status,
 )
 from helpdesk_tui.domain.severity import Severity
-from helpdesk_tui.domain.sla import ClockFacts, Pause, deadlines
+from helpdesk_tui.domain.sla import deadlines
 from helpdesk_tui.services.audit import last_change, record
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.directory import find_customer, find_engineer, find_or_add_contact
+from helpdesk_tui.services.roster import primary_on_duty
 from helpdesk_tui.services.terms import contract_in_force, terms_for
+from helpdesk_tui.services.ticket_alerts import clock_facts, sync_ticket_timers
 from helpdesk_tui.store.models import ClockPause, Ticket, WorkLogEntry, ticket_key
 
 MAX_TICKET_ID = 10**12
@@ -71,7 +73,10 @@ def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
     with desk.store.write() as session:
         customer = find_customer(session, request.customer)
         contact = find_or_add_contact(session, desk, customer, request.contact, now)
-        assignee = find_engineer(session, request.assignee) if request.assignee else None
+        if request.assignee:
+            assignee = find_engineer(session, request.assignee)
+        else:  # nobody named: the primary engineer on duty takes it, if there is one
+            assignee = primary_on_duty(session, now)
         contract = contract_in_force(session, customer.id, reported_at)
         ticket = Ticket(
             title=title,
@@ -92,6 +97,7 @@ def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
         _refresh_deadlines(session, desk, ticket, [])
         session.add(ticket)
         session.flush()
+        sync_ticket_timers(session, desk, ticket, [])
         record(session, desk, "ticket", ticket.id, "create", _snapshot(ticket))
         return ticket
 
@@ -275,16 +281,6 @@ def _pauses(session: Session, ticket_id: int | None) -> list[ClockPause]:
     return list(session.scalars(query))
 
 
-def clock_facts(ticket: Ticket, pauses: list[ClockPause]) -> ClockFacts:
-    return ClockFacts(
-        reported_at=ticket.reported_at,
-        first_response_at=ticket.first_response_at,
-        resolved_at=ticket.resolved_at,
-        cancelled_at=ticket.cancelled_at,
-        pauses=tuple(Pause(p.started_at, p.ended_at) for p in pauses),
-    )
-
-
 def _refresh_deadlines(
     session: Session, desk: Desk, ticket: Ticket, pauses: list[ClockPause]
 ) -> None:
@@ -298,6 +294,8 @@ def _refresh_deadlines(
         due.fix_remaining.total_seconds() if due.fix_remaining is not None else None
     )
     ticket.next_due_at = due.next_due_at(facts)
+    if ticket.id is not None:  # a new ticket gets its timers once it has an id
+        sync_ticket_timers(session, desk, ticket, pauses)
 
 
 def _event_time(session: Session, desk: Desk, ticket: Ticket, at: datetime | None) -> datetime:

@@ -108,6 +108,9 @@ class Engineer(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
     active: bool = True
+    # Which remote channels reach this engineer: "email" and/or webhook names from the
+    # config file's [[notifiers.webhooks]], comma-separated.
+    notify_via: str = Field(default="email", max_length=200)
     version: int | None = Field(default=None, sa_column=_engineer_version)
 
 
@@ -207,6 +210,7 @@ class AlertClaim(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject", "target", "threshold", "due_at"),
         Index("ix_alert_claims_open", "acked_at", "due_at"),
+        Index("ix_alert_claims_undelivered", "delivered_at", "lease_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -223,3 +227,47 @@ class AlertClaim(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=_instant())
     acked_by: str = Field(default="", max_length=64)
     acked_at: datetime | None = Field(default=None, sa_column=_instant())
+    repeat: int = 0  # 0, then 1, 2 ... for the reminders after a breach
+    level: str = Field(default="warning", max_length=16)  # info | warning | critical
+    recipients: str = Field(default="", max_length=400)  # logins, comma-separated
+    summary: str = Field(default="", max_length=300)  # what it is about, as stored then
+    snoozed_until: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class AlertTimer(SQLModel, table=True):
+    """The next alert moment of one subject's target, so a sweep reads only what is due.
+
+    Kept by the use cases whenever a subject changes (a ticket's deadlines move) and
+    advanced by the sweep after each claim.
+    """
+
+    __tablename__ = "alert_timers"
+    __table_args__ = (UniqueConstraint("subject", "target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=64)
+    target: str = Field(max_length=32)
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id", index=True)
+    next_at: datetime | None = Field(default=None, sa_column=_instant(index=True))
+    fired_upto: datetime | None = Field(default=None, sa_column=_instant())
+    acked_due_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+_shift_version = _version()
+
+
+class Shift(SQLModel, table=True):
+    """One engineer on duty (值班) from `starts_at` to `ends_at`, in one role."""
+
+    __tablename__ = "shifts"
+    __mapper_args__ = {"version_id_col": _shift_version}
+    __table_args__ = (Index("ix_shifts_period", "starts_at", "ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engineer_id: int = Field(foreign_key="engineers.id", index=True)
+    role: str = Field(max_length=16)  # primary | backup | manager
+    starts_at: datetime = Field(sa_column=_instant(nullable=False))
+    ends_at: datetime = Field(sa_column=_instant(nullable=False))
+    handover: str = Field(default="", sa_column=_text())
+    created_by: str = Field(default="", max_length=64)
+    version: int | None = Field(default=None, sa_column=_shift_version)

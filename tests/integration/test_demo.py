@@ -15,7 +15,7 @@ from helpdesk_tui.domain.sla import deadlines
 from helpdesk_tui.services import demo
 from helpdesk_tui.services.desk import open_desk
 from helpdesk_tui.services.terms import terms_for
-from helpdesk_tui.services.tickets import clock_facts
+from helpdesk_tui.services.ticket_alerts import clock_facts
 from helpdesk_tui.store import schema
 from helpdesk_tui.store.models import ClockPause, Ticket
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -18,23 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.tmux_binary import tmux_or_fail
+
 KEY = re.compile(r"T-\d{6}")
 QUEUE_ROW = re.compile(r"^│(T-\d{6}) ")  # a row of the queue pane, left of the side pane
 TIMEOUT = 30.0
 
 
-def _tmux_or_fail() -> str:
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("tmux is missing: .ci/run should have installed it")
-        pytest.skip("tmux is not installed")
-    return tmux
-
-
 @pytest.fixture
 def terminal(tmp_path: Path):
-    tmux = _tmux_or_fail()
+    tmux = tmux_or_fail()
     socket = str(tmp_path / "tmux.sock")
     base = [tmux, "-S", socket, "-f", "/dev/null"]
     subprocess.run([*base, "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36"], check=True)

@@ -1,0 +1,1 @@
+"""Deadline alerts on their way to people."""

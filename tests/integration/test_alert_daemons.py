@@ -1,0 +1,153 @@
+"""Four `helpdesk daemon` processes on one database (a SQLite file, a real PostgreSQL):
+every alert that falls due reaches the webhook exactly once, within about a second.
+
+Targets are made tiny by an SLA policy file (urgent response in 7.2 s), so the test runs
+in real time: no process shares a fake clock.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from helpdesk_tui.config import load_settings
+from helpdesk_tui.domain.channel import Channel
+from helpdesk_tui.domain.severity import Severity
+from helpdesk_tui.services import tickets as use
+from helpdesk_tui.services.desk import open_desk
+from helpdesk_tui.services.directory import add_customer
+from helpdesk_tui.store import schema
+from helpdesk_tui.store.models import AlertClaim
+from tests.integration.webhook_sink import WebhookSink
+
+DAEMONS = 4
+TICKETS = 6
+RESPONSE_HOURS = 0.002  # 7.2 s: warnings at 3.6, 5.4 and 6.48 s, the breach at 7.2 s
+EXPECTED = TICKETS * 4  # 50, 75, 90 % and the breach of the response target
+TINY_POLICY = f"""
+warn_percents = [50, 75, 90]
+breach_repeat_minutes = 600
+[urgent]
+response_hours = {RESPONSE_HOURS}
+fix_hours = 24
+"""
+
+
+def _config(tmp_path: Path, url: str) -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[notifiers]\nterminal = "off"\ndesktop = "off"\n'
+        f'[[notifiers.webhooks]]\nname = "desk"\nkind = "json"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _start(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    argv = [sys.executable, "-m", "helpdesk_tui", "daemon", "--sweep-seconds", "2"]
+    return [
+        subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(count)
+    ]
+
+
+def _stop(processes: list[subprocess.Popen]) -> list[str]:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    logs = []
+    for process in processes:
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        logs.append(err)
+    return logs
+
+
+def _run(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "tiny.toml"
+    policy.write_text(TINY_POLICY, encoding="utf-8")
+    with WebhookSink() as sink:
+        config = _config(tmp_path, sink.url)
+        monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+        monkeypatch.setenv("HELPDESK_SLA_POLICY", str(policy))
+        settings = load_settings(db=db, user="lina", tz="Asia/Shanghai")
+        desk = open_desk(settings)
+        schema.upgrade(desk.store.engine)
+        add_customer(desk, "杭州人民医院")
+        env = os.environ | {"HELPDESK_DB": db, "HELPDESK_USER": "daemon"}
+        daemons = _start(env, DAEMONS)
+        try:
+            for n in range(TICKETS):
+                request = use.NewTicket(
+                    customer="人民医院",
+                    title=f"故障 {n}",
+                    severity=Severity.URGENT,
+                    channel=Channel.MONITORING,
+                )
+                use.new_ticket(desk, request)
+            assert sink.wait_for(EXPECTED, timeout=60), _state(desk, sink)
+            _wait_until_all_marked_delivered(desk)
+        finally:
+            logs = _stop(daemons)
+        ids = sink.alert_ids()
+        assert len(ids) == len(set(ids)) == EXPECTED, "an alert was delivered twice"
+        with desk.store.read() as session:
+            claims = session.execute(select(AlertClaim.id, AlertClaim.due_at)).all()
+            owners = session.scalars(select(AlertClaim.delivered_by)).all()
+        assert sorted(ids) == sorted(claim_id for claim_id, _ in claims)
+        due = {claim_id: due_at.timestamp() for claim_id, due_at in claims}
+        latency = sorted(arrived - due[body["alert_id"]] for arrived, body in sink.received)
+        assert latency[0] >= 0, "an alert arrived before its moment"
+        assert latency[-1] < 3.0, f"slowest alert {latency[-1]:.2f} s after its moment"
+        assert all("1/1 channel" in owner for owner in owners), owners
+        broken = [log[-3000:] for log in logs if "Traceback" in log]
+        assert not broken, broken[0]
+        desk.store.dispose()
+
+
+def _state(desk, sink: WebhookSink) -> str:
+    """What the database says, for a failure message."""
+    from helpdesk_tui.store.models import AlertTimer
+
+    with desk.store.read() as session:
+        claims = session.execute(
+            select(AlertClaim.id, AlertClaim.subject, AlertClaim.threshold, AlertClaim.due_at,
+                   AlertClaim.delivered_by)
+        ).all()  # fmt: skip
+        timers = session.execute(
+            select(AlertTimer.subject, AlertTimer.target, AlertTimer.next_at, AlertTimer.fired_upto)
+        ).all()
+    return f"{len(sink.received)} arrived: {sink.alert_ids()}\nclaims {claims}\ntimers {timers}"
+
+
+def _wait_until_all_marked_delivered(desk, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with desk.store.read() as session:
+            pending = session.scalar(
+                select(func.count())
+                .select_from(AlertClaim)
+                .where(AlertClaim.delivered_at.is_(None))
+            )
+        if pending == 0:
+            return
+        time.sleep(0.1)  # polling another process's commit: there is no event to wait on
+    raise AssertionError(f"{pending} alerts were never marked delivered")
+
+
+@pytest.mark.slow
+def test_four_daemons_on_sqlite_deliver_each_alert_once(tmp_path, monkeypatch):
+    _run(str(tmp_path / "desk.db"), tmp_path, monkeypatch)
+
+
+@pytest.mark.slow
+def test_four_daemons_on_postgres_deliver_each_alert_once(postgres_url, tmp_path, monkeypatch):
+    _run(postgres_url, tmp_path, monkeypatch)

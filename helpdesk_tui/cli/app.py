@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from helpdesk_tui.cli import admin, alerts, roster, sla, tickets
+from helpdesk_tui.cli import admin, alerts, engineers, roster, sla, tickets
 from helpdesk_tui.cli.context import GlobalOptions
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(tickets.app, name="ticket")
 app.add_typer(sla.app, name="sla")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(roster.app, name="roster")
+app.add_typer(engineers.app, name="engineer")
 app.command("daemon")(alerts.daemon)
 admin.register(app)
 

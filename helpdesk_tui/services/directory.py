@@ -116,3 +116,22 @@ def add_engineer(
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def set_notify_via(desk: Desk, login: str, channels: list[str]) -> Engineer:
+    """Which remote channels reach an engineer: "email" and/or webhook names."""
+    names = [c.strip() for c in channels if c.strip()]
+    for name in names:
+        if not (name.replace("-", "").replace("_", "").isalnum() and len(name) <= 40):
+            raise InvalidInput(f"channel {name!r}: use email or a webhook's name (letters, -, _)")
+    value = ",".join(dict.fromkeys(names))
+    if len(value) > 200:
+        raise InvalidInput("too many channels")
+    with desk.store.write() as session:
+        engineer = session.scalars(select(Engineer).where(Engineer.login == login)).first()
+        if engineer is None:
+            raise NotFound(f"no engineer with login {login!r}")
+        before, engineer.notify_via = engineer.notify_via, value
+        record(session, desk, "engineer", engineer.id, "notify_via",
+               {"from": before, "to": value})  # fmt: skip
+        return engineer

@@ -38,6 +38,12 @@ breach_repeat_minutes = 600
 response_hours = {RESPONSE_HOURS}
 fix_hours = 24
 """
+# For the restart: 18 s, warnings at 9, 10.8 and 12.6 s, so a restarted daemon (about a
+# second to start) sweeps between the last warning and the breach.
+RESTART_HOURS = 0.005
+RESTART_POLICY = TINY_POLICY.replace("[50, 75, 90]", "[50, 60, 70]").replace(
+    str(RESPONSE_HOURS), str(RESTART_HOURS)
+)
 
 
 def _config(tmp_path: Path, url: str) -> Path:
@@ -151,3 +157,40 @@ def test_four_daemons_on_sqlite_deliver_each_alert_once(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_four_daemons_on_postgres_deliver_each_alert_once(postgres_url, tmp_path, monkeypatch):
     _run(postgres_url, tmp_path, monkeypatch)
+
+
+@pytest.mark.slow
+def test_a_daemon_killed_across_thresholds_delivers_the_latest_once_on_restart(
+    tmp_path, monkeypatch
+):
+    policy = tmp_path / "tiny.toml"
+    policy.write_text(RESTART_POLICY, encoding="utf-8")
+    db = str(tmp_path / "desk.db")
+    with WebhookSink() as sink:
+        monkeypatch.setenv("HELPDESK_CONFIG", str(_config(tmp_path, sink.url)))
+        monkeypatch.setenv("HELPDESK_SLA_POLICY", str(policy))
+        desk = open_desk(load_settings(db=db, user="lina", tz="Asia/Shanghai"))
+        schema.upgrade(desk.store.engine)
+        add_customer(desk, "杭州人民医院")
+        env = os.environ | {"HELPDESK_DB": db, "HELPDESK_USER": "daemon"}
+        (first,) = _start(env, 1)
+        request = use.NewTicket(customer="人民医院", title="断电", severity=Severity.URGENT,
+                                channel=Channel.PHONE)  # fmt: skip
+        ticket = use.new_ticket(desk, request)
+        try:
+            assert sink.wait_for(1, timeout=30)
+        finally:
+            first.kill()  # no goodbye: as if the host died
+            first.wait()
+        seventy = ticket.reported_at.timestamp() + RESTART_HOURS * 3600 * 0.7
+        time.sleep(max(seventy + 0.2 - time.time(), 0))  # the 60 and 70 % pass while down
+        (second,) = _start(env, 1)
+        try:
+            assert sink.wait_for(3, timeout=30), _state(desk, sink)
+        finally:
+            _stop([second])
+        thresholds = [body["title"] for _, body in sink.received]
+        assert len(sink.received) == 3, thresholds
+        assert "50%" in thresholds[0] and "70%" in thresholds[1], thresholds
+        assert "60%" not in " ".join(thresholds)
+        desk.store.dispose()

@@ -1,5 +1,7 @@
-"""What a kind of subject (ticket, later training session, backup plan ...) must say for
-the alert sweep: its schedule per target, and what an alert about it reads and who gets it."""
+"""The one mechanism every kind of alert goes through (tickets now; training sessions,
+renewals, backups and health later): a kind registers an AlertSource with
+`services.alerts.register_source(kind, source)`, and its use cases call `set_timers`
+whenever a subject's moments change. The sweep does the rest."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk_tui.domain.alert_rules import Moment, Schedule
+from helpdesk_tui.domain.alert_rules import Moment, Schedule, first_timer
 from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.store.models import AlertTimer
 
 
 @dataclass(frozen=True)
@@ -28,3 +32,26 @@ class AlertSource(Protocol):
     def about(
         self, session: Session, desk: Desk, subject_id: int, moment: Moment, now: datetime
     ) -> About: ...
+
+
+def set_timers(
+    session: Session,
+    subject: str,
+    schedules: dict[str, Schedule | None],
+    *,
+    ticket_id: int | None = None,
+) -> None:
+    """Point each target's timer at its first moment after the last one fired (None: the
+    target has nothing more to say). `subject` is "KIND:ID"."""
+    timers = {
+        timer.target: timer
+        for timer in session.scalars(select(AlertTimer).where(AlertTimer.subject == subject))
+    }
+    for target, schedule in schedules.items():
+        timer = timers.get(target)
+        if timer is None:
+            if schedule is None:
+                continue
+            timer = AlertTimer(subject=subject, target=target, ticket_id=ticket_id)
+            session.add(timer)
+        timer.next_at = first_timer(schedule, timer.fired_upto)

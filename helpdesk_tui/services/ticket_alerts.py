@@ -8,15 +8,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk_tui.domain.alert_rules import Moment, Schedule, build_schedule, first_timer
+from helpdesk_tui.domain.alert_rules import Moment, Schedule, build_schedule
 from helpdesk_tui.domain.roster import DutyRole
 from helpdesk_tui.domain.severity import SEVERITY_ZH, Severity
 from helpdesk_tui.domain.sla import ClockFacts, Pause, threshold_instant
-from helpdesk_tui.services.alert_source import About
+from helpdesk_tui.services.alert_source import About, set_timers
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.roster import duty_now
 from helpdesk_tui.services.terms import terms_for
-from helpdesk_tui.store.models import AlertTimer, ClockPause, Customer, Engineer, Ticket
+from helpdesk_tui.store.models import ClockPause, Customer, Engineer, Ticket
 
 TARGETS = ("response", "fix")
 
@@ -88,19 +88,8 @@ def sync_ticket_timers(
 ) -> None:
     """Called by every use case that moves a ticket's deadlines (in its transaction)."""
     assert ticket.id is not None, "flush the ticket first"
-    subject = subject_of(ticket.id)
-    timers = {
-        timer.target: timer
-        for timer in session.scalars(select(AlertTimer).where(AlertTimer.subject == subject))
-    }
-    for target, schedule in ticket_schedules(session, desk, ticket, pauses).items():
-        timer = timers.get(target)
-        if timer is None:
-            if schedule is None:
-                continue
-            timer = AlertTimer(subject=subject, target=target, ticket_id=ticket.id)
-            session.add(timer)
-        timer.next_at = first_timer(schedule, timer.fired_upto)
+    schedules = ticket_schedules(session, desk, ticket, pauses)
+    set_timers(session, subject_of(ticket.id), schedules, ticket_id=ticket.id)
 
 
 def pauses_of(session: Session, ticket_id: int) -> list[ClockPause]:

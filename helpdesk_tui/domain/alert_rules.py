@@ -26,12 +26,15 @@ class Moment:
     threshold: int  # percent of the target; BREACH (100) is the deadline itself
     at: datetime
     repeat: int = 0  # reminders after the breach: 1, 2, ...
+    fixed_level: str | None = None  # for kinds whose one moment is not a broken promise
 
     @property
     def is_breach(self) -> bool:
         return self.threshold >= BREACH
 
     def level(self) -> str:
+        if self.fixed_level:
+            return self.fixed_level
         if self.is_breach:
             return "critical"
         return "warning" if self.threshold >= 75 else "info"
@@ -46,12 +49,13 @@ class Schedule:
     warnings: tuple[tuple[int, datetime], ...]  # (percent, instant), in order
     due_at: datetime
     repeat: timedelta | None = None  # None: no reminders after the breach
+    level: str | None = None  # the due moment's level, when it is not "critical"
 
     def moments_until(self, until: datetime) -> list[Moment]:
         """Every moment at or before `until` (reminders included), in order."""
         found = [Moment(self.target, p, at) for p, at in self.warnings if at <= until]
         if self.due_at <= until:
-            found.append(Moment(self.target, BREACH, self.due_at))
+            found.append(self._reminder(0))
             if self.repeat:
                 count = int((until - self.due_at) / self.repeat)
                 found += [self._reminder(k) for k in range(1, count + 1)]
@@ -61,7 +65,7 @@ class Schedule:
         if self.due_at <= until:
             if self.repeat:
                 return self._reminder(int((until - self.due_at) / self.repeat))
-            return Moment(self.target, BREACH, self.due_at)
+            return self._reminder(0)
         passed = [Moment(self.target, p, at) for p, at in self.warnings if at <= until]
         return passed[-1] if passed else None
 
@@ -71,16 +75,18 @@ class Schedule:
             if instant is None or at > instant:
                 return Moment(self.target, percent, at)
         if instant is None or self.due_at > instant:
-            return Moment(self.target, BREACH, self.due_at)
+            return self._reminder(0)
         if not (self.repeat and reminders):
             return None
         return self._reminder(int((instant - self.due_at) / self.repeat) + 1)
 
     def _reminder(self, k: int) -> Moment:
+        """The due moment itself (k = 0) or the k-th reminder after it."""
         if k == 0:
-            return Moment(self.target, BREACH, self.due_at)
+            return Moment(self.target, BREACH, self.due_at, fixed_level=self.level)
         assert self.repeat is not None
-        return Moment(self.target, BREACH, self.due_at + k * self.repeat, repeat=k)
+        at = self.due_at + k * self.repeat
+        return Moment(self.target, BREACH, at, repeat=k, fixed_level=self.level)
 
 
 def build_schedule(

@@ -23,6 +23,7 @@ from helpdesk_tui.services.alert_source import About, AlertSource
 from helpdesk_tui.services.audit import record
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.ticket_alerts import TicketAlerts
+from helpdesk_tui.services.training_alerts import TrainingAlerts
 from helpdesk_tui.store.models import AlertClaim, AlertTimer, Engineer
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ BATCH = 500
 SNOOZE_MAX = timedelta(hours=24)
 
 
-SOURCES: dict[str, AlertSource] = {"ticket": TicketAlerts()}
+SOURCES: dict[str, AlertSource] = {"ticket": TicketAlerts(), "training": TrainingAlerts()}
 
 
 def register_source(kind: str, source: AlertSource) -> None:
@@ -160,6 +161,7 @@ class AlertMessage:
     late: bool
     summary: str
     addressees: tuple[Addressee, ...]
+    subject: str = ""  # "ticket:42", "training:7" ...
 
 
 def deliver(
@@ -203,7 +205,7 @@ def alert_message(desk: Desk, claim_id: int) -> AlertMessage | None:
         )  # fmt: skip
         return AlertMessage(
             claim.id, claim.ticket_id, claim.target, claim.threshold, claim.repeat,
-            claim.level, claim.due_at, claim.late, claim.summary, addressees,
+            claim.level, claim.due_at, claim.late, claim.summary, addressees, claim.subject,
         )  # fmt: skip
 
 

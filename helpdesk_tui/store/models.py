@@ -47,6 +47,7 @@ class Customer(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     address: str = Field(default="", max_length=300)
     notes: str = Field(default="", sa_column=_text())
+    account_manager: str = Field(default="", max_length=64)  # an engineer's login
     version: int | None = Field(default=None, sa_column=_customer_version)
 
 
@@ -271,3 +272,67 @@ class Shift(SQLModel, table=True):
     handover: str = Field(default="", sa_column=_text())
     created_by: str = Field(default="", max_length=64)
     version: int | None = Field(default=None, sa_column=_shift_version)
+
+
+_plan_version = _version()
+
+
+class TrainingPlan(SQLModel, table=True):
+    """A customer's training programme (项目培训计划), usually under a contract."""
+
+    __tablename__ = "training_plans"
+    __mapper_args__ = {"version_id_col": _plan_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contracts.id")
+    title: str = Field(max_length=TITLE_MAX)
+    notes: str = Field(default="", sa_column=_text())
+    version: int | None = Field(default=None, sa_column=_plan_version)
+
+
+_session_version = _version()
+
+
+class TrainingSession(SQLModel, table=True):
+    __tablename__ = "training_sessions"
+    __mapper_args__ = {"version_id_col": _session_version}
+    __table_args__ = (Index("ix_training_sessions_period", "start_at", "end_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="training_plans.id", index=True)
+    title: str = Field(max_length=TITLE_MAX)
+    category: str = Field(max_length=16)  # domain.training.Category
+    audience: str = Field(max_length=16)  # domain.training.Audience
+    trainee_count: int = 0
+    trainees: str = Field(default="", sa_column=_text())  # names, one per line
+    trainers: str = Field(max_length=300)  # engineer logins, comma-separated
+    mode: str = Field(default="classroom", max_length=16)
+    place: str = Field(default="", max_length=300)  # a room, or a link for remote sessions
+    start_at: datetime = Field(sa_column=_instant(nullable=False))
+    end_at: datetime = Field(sa_column=_instant(nullable=False))
+    status: str = Field(default="proposed", max_length=16)
+    language: str = Field(default="zh", max_length=8)
+    attended: int | None = None
+    feedback: float | None = None  # average score 1-5
+    feedback_notes: str = Field(default="", sa_column=_text())
+    uid: str = Field(sa_column=Column(String(255), nullable=False, unique=True))  # iCalendar
+    version: int | None = Field(default=None, sa_column=_session_version)
+
+
+_material_version = _version()
+
+
+class TrainingMaterial(SQLModel, table=True):
+    """Course material (培训资料), on paper or electronic, due 3 days before the session."""
+
+    __tablename__ = "training_materials"
+    __mapper_args__ = {"version_id_col": _material_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="training_sessions.id", index=True)
+    title: str = Field(max_length=TITLE_MAX)
+    medium: str = Field(max_length=16)  # paper | electronic
+    ready: bool = False
+    ready_at: datetime | None = Field(default=None, sa_column=_instant())
+    version: int | None = Field(default=None, sa_column=_material_version)

@@ -24,6 +24,7 @@ from helpdesk_tui.domain.errors import InvalidInput
 from helpdesk_tui.reference_data import data_dir, policy_with_override
 from helpdesk_tui.services.audit import record
 from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory, insert_chunk
+from helpdesk_tui.services.demo_training import add_demo_training
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.bulk import PreparedRows
 from helpdesk_tui.store.models import (
@@ -89,6 +90,7 @@ def generate(
             insert_chunk(session.connection(), prepared)
     with desk.store.write() as session:
         _add_alert_timers(session, first_id, now)
+    add_demo_training(desk, words, rng, now)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
 
 

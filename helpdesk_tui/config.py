@@ -35,6 +35,10 @@ def default_database() -> str:
     return str(Path(platformdirs.user_data_dir(APP_NAME)) / "helpdesk.db")
 
 
+def default_backup_folder() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "backups"
+
+
 def system_timezone() -> str:
     """The IANA name of this machine's zone (TZ, then /etc/localtime), else UTC."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
@@ -78,6 +82,10 @@ class Settings(BaseSettings):
     calendars_dir: str = ""  # extra calendars, looked up before the shipped ones
     keymap: dict[str, str] = Field(default_factory=dict)
     notifiers: dict[str, Any] = Field(default_factory=dict)
+    # The daemon's daily backup of this database: local "HH:MM" ("" for none), where, how many.
+    backup_daily: str = Field(default="03:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$")
+    backup_dir: str = ""  # empty: "backups" in the user data folder
+    backup_keep: int = Field(default=14, ge=1, le=3650)
 
     @field_validator("tz")
     @classmethod

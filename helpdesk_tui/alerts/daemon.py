@@ -1,4 +1,5 @@
-"""`helpdesk daemon`: the alert scheduler with no console, for the hours nobody watches.
+"""`helpdesk daemon`: the alert scheduler with no console, for the hours nobody watches,
+and the daily backup of the desk's database.
 
 It sweeps on a schedule, wakes at the next alert moment, and re-arms that wake-up within a
 second of any change made elsewhere (the change feed), until SIGTERM or SIGINT.
@@ -11,6 +12,7 @@ import logging
 import signal
 from datetime import timedelta
 
+from helpdesk_tui.alerts.backup_job import add_daily_backup
 from helpdesk_tui.alerts.routing import remote_sender
 from helpdesk_tui.alerts.runner import AlertRunner, process_name
 from helpdesk_tui.config import Settings
@@ -35,6 +37,8 @@ async def _serve(desk: Desk, settings: Settings, sweep_seconds: int) -> None:
         loop.add_signal_handler(signum, stop.set)
     feed = ChangeFeed(desk.store.engine)
     runner.start()
+    assert runner.scheduler is not None
+    add_daily_backup(runner.scheduler, desk, settings, owner)
     log.info("alert daemon %s started on %s", owner, desk.store.engine.url.render_as_string())
     try:
         while not stop.is_set():

@@ -48,7 +48,7 @@ class AlertRunner:
         self.desk, self.owner, self._send = desk, owner, send
         self._sweep_every = sweep_every
         self._on_delivered = on_delivered
-        self._scheduler: AsyncIOScheduler | None = None
+        self.scheduler: AsyncIOScheduler | None = None  # other periodic jobs may join it
         self._sweeper: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
@@ -62,8 +62,8 @@ class AlertRunner:
         """
         self._wake = asyncio.Event()
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        self._scheduler.add_job(
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduler.add_job(
             self._kick,
             IntervalTrigger(seconds=self._sweep_every.total_seconds(), timezone="UTC"),
             id="sweep",
@@ -71,12 +71,12 @@ class AlertRunner:
             coalesce=True,
             misfire_grace_time=None,
         )
-        self._scheduler.start()
+        self.scheduler.start()
 
     def shutdown(self) -> None:
         """Stop scheduling; a sweep already in its thread finishes on its own."""
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if self._sweeper is not None:
             self._sweeper.cancel()
 
@@ -129,7 +129,7 @@ class AlertRunner:
                 return delivered
 
     def _arm(self, next_at: datetime | None) -> None:
-        scheduler = self._scheduler
+        scheduler = self.scheduler
         if scheduler is None or not scheduler.running:
             return
         if next_at is None:

@@ -309,3 +309,20 @@ def list_alerts(
         listed = literal(",") + AlertClaim.recipients + literal(",")
         query = query.where(listed.contains(f",{login},", autoescape=True))
     return list(session.scalars(query.order_by(AlertClaim.id.desc()).limit(limit)))
+
+
+def claim_once(desk: Desk, subject: str, due_at: datetime, owner: str) -> bool:
+    """For a job that must run once across every process (the daily backup): True for the
+    one process whose claim of (subject, due_at) went in. Recorded like an alert, so the
+    alert list shows who did it."""
+    moment = Moment("job", 100, due_at, fixed_level="info")
+    with desk.store.write() as session:
+        claimed = _claim(session, subject, moment, About(subject, None, []), owner, desk.now())
+        if claimed is not None:
+            session.execute(
+                update(AlertClaim)
+                .where(AlertClaim.id == claimed)
+                .values(delivered_at=desk.now(), delivered_by=owner[:128], acked_at=desk.now(),
+                        acked_by="-")
+            )  # fmt: skip
+        return claimed is not None

@@ -298,4 +298,11 @@ def scenario(scenario_template: Scenario, db_path: Path) -> Scenario:
 
 
 # A real PostgreSQL on 127.0.0.1 for the tests that ask for it.
+from tests.integration.monitoring_servers import (  # noqa: E402, F401
+    fake_server,
+    monitoring_folder,
+    node_exporter,
+    prometheus,
+    spare_exporter,
+)
 from tests.integration.postgres_server import postgres_server, postgres_url  # noqa: E402, F401

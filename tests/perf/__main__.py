@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("calendar", "store", "console", "alerts")
+BENCHMARKS = ("calendar", "store", "console", "alerts", "health")
 RESULTS = Path(__file__).with_name("results")
 
 

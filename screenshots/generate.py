@@ -25,7 +25,8 @@ from helpdesk_tui.services import demo  # noqa: E402
 from helpdesk_tui.services.desk import open_desk  # noqa: E402
 from helpdesk_tui.store import schema  # noqa: E402
 from helpdesk_tui.tui.app import HelpdeskApp  # noqa: E402
-from tests.tui.settle import queue_loaded, until  # noqa: E402
+from tests.tui.alert_data import raise_alerts  # noqa: E402
+from tests.tui.settle import alerts_loaded, queue_loaded, until  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SIZE = (120, 36)
@@ -53,6 +54,7 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "help": ("zh", {}, lambda pilot: press(pilot, "question_mark")),
     "log-work": ("zh", {}, lambda pilot: press(pilot, "c", *"远程检查日志，定位到连接池耗尽")),
     "wall": ("zh", {"wall": True, "read_only": True}, wall_loaded),
+    "alerts": ("zh", {}, alerts_loaded),
 }
 
 
@@ -70,9 +72,11 @@ def main() -> None:
     os.environ["HELPDESK_CONFIG"] = os.devnull
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.db"
-        desk = open_desk(load_settings(db=str(db), user="demo", tz="Asia/Shanghai"))
+        settings = load_settings(db=str(db), user="demo", tz="Asia/Shanghai")
+        desk = open_desk(settings, clock=lambda: NOW)
         schema.upgrade(desk.store.engine)
         demo.generate(desk, 2_000, seed=11, now=NOW)
+        raise_alerts(desk)  # a few tickets past their alert thresholds, and a duty roster
         desk.store.dispose()
         for name in SHOTS:
             asyncio.run(shoot(db, name))

@@ -10,5 +10,13 @@ def open_console(settings: Settings, *, wall: bool = False) -> None:
     desk = ready_desk(settings)  # refuses a missing or out-of-date database, before the screen
     from helpdesk_tui.tui.app import HelpdeskApp
 
-    app = HelpdeskApp(desk, settings.lang, read_only=wall, keymap=settings.keymap, wall=wall)
+    app = HelpdeskApp(  # a bad [notifiers] table is refused here too, before the screen
+        desk,
+        settings.lang,
+        read_only=wall,
+        keymap=settings.keymap,
+        wall=wall,
+        notifiers=settings.notifiers,
+        run_alerts=not wall,  # the console sweeps and delivers alerts; the wall only shows
+    )
     app.run()

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from helpdesk_tui.domain.roster import DutyRole
+from helpdesk_tui.services.alerts import list_alerts
 from helpdesk_tui.services.desk import Desk
-from helpdesk_tui.store.models import Engineer
+from helpdesk_tui.services.roster import duty_now
+from helpdesk_tui.store.models import AlertClaim, Engineer
 from helpdesk_tui.store.queries import TicketDetail, ticket_detail
 from helpdesk_tui.store.queue import (
     QueueFilter,
@@ -76,3 +79,42 @@ class DeskReader:
         """Tickets by key (`T-000123`, `123`), title or customer name; open ones first."""
         with self.desk.store.read() as session:
             return search_tickets(session, text, limit)
+
+    def alerts(self, state: str = "active", limit: int = 200) -> list[AlertClaim]:
+        """Alerts newest first; state is active (neither acknowledged nor snoozed), acked
+        or all."""
+        with self.desk.store.read() as session:
+            return list_alerts(session, self.desk.now(), state, limit=limit)
+
+    def new_alerts_for(self, login: str, after_id: int, limit: int = 200) -> list[AlertClaim]:
+        """Active alerts addressed to `login` with an id above `after_id`, oldest first."""
+        with self.desk.store.read() as session:
+            found = list_alerts(
+                session, self.desk.now(), "active", limit=limit, after_id=after_id, login=login
+            )
+        return found[::-1]
+
+    def newest_alert_id(self) -> int:
+        """The highest alert id so far (0: none): what a console starting now has seen."""
+        with self.desk.store.read() as session:
+            return session.scalar(select(func.max(AlertClaim.id))) or 0
+
+    def duty_now(self) -> dict[DutyRole, list[str]]:
+        """Who is on duty now, by role (each list may be empty)."""
+        with self.desk.store.read() as session:
+            return duty_now(session, self.desk.now())
+
+    def alerted_ticket_ids(self) -> set[int]:
+        """Tickets with an alert that is neither acknowledged nor snoozed now."""
+        now = self.desk.now()
+        with self.desk.store.read() as session:
+            query = (
+                select(AlertClaim.ticket_id)
+                .distinct()
+                .where(
+                    AlertClaim.ticket_id.is_not(None),
+                    AlertClaim.acked_at.is_(None),
+                    AlertClaim.snoozed_until.is_(None) | (AlertClaim.snoozed_until <= now),
+                )
+            )
+            return set(session.scalars(query))

@@ -2,8 +2,8 @@
 
 SQLite: `PRAGMA data_version` on a dedicated connection changes whenever another
 connection commits; it is read outside any transaction, so the feed never holds a lock.
-Other databases: the newest audit entry, since every use case writes one (PostgreSQL
-LISTEN/NOTIFY can replace this later).
+Other databases: the newest audit entry (every use case writes one) and the newest
+alert claim (sweeps write none); PostgreSQL LISTEN/NOTIFY can replace this later.
 """
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ class ChangeFeed:
             finally:
                 cursor.close()
         with self._engine.execution_options(**{READ_ONLY: True}).connect() as connection:
-            return connection.exec_driver_sql("SELECT max(id) FROM audit_log").scalar()
+            # Use cases all write the audit log; alert sweeps add claims without one.
+            return connection.exec_driver_sql(
+                "SELECT (SELECT max(id) FROM audit_log), (SELECT max(id) FROM alert_claims)"
+            ).one()
 
     def changed(self) -> bool:
         """True once after each change by anyone; the first call only takes a baseline."""

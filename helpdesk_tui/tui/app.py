@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import gc
+import os
+from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
+from helpdesk_tui.alerts.notifiers import parse_notifier_settings
 from helpdesk_tui.i18n import Texts
-from helpdesk_tui.safe_text import printable
+from helpdesk_tui.safe_text import one_line, printable
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.reads import DeskReader
 from helpdesk_tui.store.changes import ChangeFeed
+from helpdesk_tui.tui.alert_announcer import AlertAnnouncer
 from helpdesk_tui.tui.commands import DeskCommands
+
+if TYPE_CHECKING:
+    from helpdesk_tui.alerts.runner import AlertRunner
 
 CHANGE_POLL_SECONDS = 0.5  # changes made elsewhere show within a second
 
@@ -31,16 +39,23 @@ def _wall_screen() -> Screen:
     return WallScreen()
 
 
+def _alerts_screen() -> Screen:
+    from helpdesk_tui.tui.screens.alerts import AlertsScreen
+
+    return AlertsScreen()
+
+
 class HelpdeskApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    MODES = {"queue": _main_screen, "wall": _wall_screen}  # noqa: RUF012 - a stack each
+    MODES = {"queue": _main_screen, "wall": _wall_screen, "alerts": _alerts_screen}  # noqa: RUF012
     TITLE = "helpdesk"
     BINDINGS = [  # noqa: RUF012
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("1", "switch('queue')", "Queue", show=False, id="app.screen_queue"),
         Binding("2", "switch('wall')", "Wall", show=False, id="app.screen_wall"),
+        Binding("3", "switch('alerts')", "Alerts", show=False, id="app.screen_alerts"),
     ]
 
     def __init__(
@@ -51,7 +66,12 @@ class HelpdeskApp(App):
         read_only: bool = False,
         keymap: dict[str, str] | None = None,
         wall: bool = False,
+        notifiers: dict[str, Any] | None = None,
+        run_alerts: bool = False,
     ) -> None:
+        """`notifiers` is the config file's [notifiers] table. `run_alerts` runs the alert
+        scheduler in this console (the command line turns it on; tests leave it off so
+        nothing sweeps behind a snapshot); a read-only console or the wall never does."""
         super().__init__()
         self.desk = desk
         self.reader = DeskReader(desk)
@@ -61,6 +81,13 @@ class HelpdeskApp(App):
         self._keymap = keymap or {}
         self._feed = ChangeFeed(desk.store.engine)
         self._settled = False
+        self._notifiers = notifiers or {}
+        self._notifier_settings = parse_notifier_settings(self._notifiers)  # bad: InvalidInput
+        self._run_alerts = run_alerts and not read_only and not wall
+        self._alerts: AlertRunner | None = None
+        self._announcer: AlertAnnouncer | None = None
+        self.changes = 0  # changes the feed reported so far
+        self._changes_seen: dict[str, int] = {}  # by mode: what its screens last showed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A stray q or 2 while a form or list is open must not quit or leave the call.
@@ -74,6 +101,46 @@ class HelpdeskApp(App):
         self.set_interval(1.0, self._tick)
         self.set_interval(CHANGE_POLL_SECONDS, self._poll_changes)
         self.action_switch("wall" if self.start_on_wall else "queue")
+        self._announcer = AlertAnnouncer(self, self._notifier_settings, os.environ)
+        self._announcer.start(then=self._start_alert_runner if self._run_alerts else None)
+
+    def _start_alert_runner(self) -> None:
+        """After the newest alert id is noted, so what the catch-up sweep claims is news."""
+        self._prepare_alert_runner()
+
+    @work(thread=True, group="alert-runner", exit_on_error=False)
+    def _prepare_alert_runner(self) -> None:
+        # The scheduler and the remote channels' libraries load here, off the UI loop.
+        from helpdesk_tui.alerts.routing import remote_sender
+        from helpdesk_tui.alerts.runner import AlertRunner, process_name
+
+        try:
+            send = remote_sender(self._notifiers, self.texts.lang, self.desk.zone)
+        except Exception as error:  # a channel's library missing: the console still works
+            self.call_from_thread(self.report_fault, error)
+            return
+        runner = AlertRunner(self.desk, process_name("console"), send, on_delivered=self._delivered)
+        self.call_from_thread(self._run_alert_runner, runner)
+
+    def _run_alert_runner(self, runner: AlertRunner) -> None:
+        if self.is_running and self._alerts is None:
+            self._alerts = runner
+            runner.start()
+            if self._settled:  # what the scheduler loaded stays too: out of the GC's scans
+                gc.freeze()
+
+    def _delivered(self, alert_ids: list[int]) -> None:
+        if self._announcer is not None:
+            self._announcer.check()
+
+    def write_to_terminal(self, data: bytes) -> None:
+        """Raw bytes (a notification escape) for the terminal this console draws on. Call
+        on the UI thread: the driver's writer then puts them between two frames."""
+        driver = self._driver
+        if driver is None:
+            raise RuntimeError("the console has no terminal")
+        driver.write(data.decode("utf-8", errors="replace"))
+        driver.flush()
 
     def _tick(self) -> None:
         tick = getattr(self.screen, "tick", None)
@@ -91,7 +158,8 @@ class HelpdeskApp(App):
     ) -> None:
         """Toasts carry ticket titles and error text from outside: literal unless asked."""
         text = message if markup else printable(message)
-        super().notify(text, title=title, severity=severity, timeout=timeout, markup=markup)
+        heading = one_line(title, 200)
+        super().notify(text, title=heading, severity=severity, timeout=timeout, markup=markup)
 
     def settle(self) -> None:
         """After the first full load: what exists now lives as long as the console, so the
@@ -112,14 +180,30 @@ class HelpdeskApp(App):
             self.report_fault(error)
             return
         if changed:
-            for screen in self.screen_stack:  # the wall's stack or the queue's
-                refresh = getattr(screen, "data_changed", None)
-                if refresh is not None:
-                    refresh()
+            self.changes += 1
+            self._refresh_screens()
+            if self._announcer is not None:
+                self._announcer.check()
+            if self._alerts is not None:  # the next alert moment may have moved
+                self.run_worker(self._alerts.rearm(), group="alert-rearm", exit_on_error=False)
+
+    def _refresh_screens(self) -> None:
+        """The current mode's screens re-read what they show."""
+        self._changes_seen[self.current_mode] = self.changes
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "data_changed", None)
+            if refresh is not None:
+                refresh()
 
     def action_switch(self, name: str) -> None:
-        if self.current_mode != name:
-            self.switch_mode(name)
+        if self.current_mode == name:
+            return
+        if self.current_mode:
+            self._changes_seen[self.current_mode] = self.changes
+        self.switch_mode(name)
+        seen = self._changes_seen.get(name)
+        if seen is not None and seen != self.changes:  # changed while another mode showed
+            self._refresh_screens()
 
     def action_help(self) -> None:
         from helpdesk_tui.tui.screens.help import HelpScreen
@@ -128,4 +212,6 @@ class HelpdeskApp(App):
             self.push_screen(HelpScreen(self.screen, self.focused))
 
     def on_unmount(self) -> None:
+        if self._alerts is not None:
+            self._alerts.shutdown()
         self._feed.close()

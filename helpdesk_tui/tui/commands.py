@@ -69,18 +69,29 @@ def _queue_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenCommand]
             )
 
 
+def _alert_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenCommand]:
+    from helpdesk_tui.tui.screens.alerts import AlertsScreen
+
+    if not isinstance(screen, AlertsScreen):
+        yield ScreenCommand("alerts", partial(app.action_switch, "alerts"))
+    elif not app.read_only and screen.selected_alert() is not None:
+        yield ScreenCommand("ack_alert", screen.action_acknowledge)
+
+
 def screen_commands(app: HelpdeskApp, screen: Screen) -> list[ScreenCommand]:
-    """What can be done from `screen`: the queue's filters and sorts, a new ticket, and
-    the way to the wall (or back from it)."""
+    """What can be done from `screen`: the queue's filters and sorts, a new ticket, the
+    alerts (and acknowledging one), and the way to the other screens."""
+    from helpdesk_tui.tui.screens.main import MainScreen
     from helpdesk_tui.tui.screens.wall import WallScreen
 
     commands = list(_queue_commands(app, screen))
     new_ticket = getattr(screen, "action_new_ticket", None)
     if new_ticket is not None and not app.read_only:
         commands.append(ScreenCommand("new_ticket", new_ticket))
-    if isinstance(screen, WallScreen):
+    commands += _alert_commands(app, screen)
+    if not isinstance(screen, MainScreen):
         commands.append(ScreenCommand("queue", partial(app.action_switch, "queue")))
-    else:
+    if not isinstance(screen, WallScreen):
         commands.append(ScreenCommand("wall", partial(app.action_switch, "wall")))
     return commands
 

@@ -20,7 +20,7 @@ import pytest
 from tests.e2e.tmux_binary import tmux_or_fail
 
 KEY = re.compile(r"T-\d{6}")
-QUEUE_ROW = re.compile(r"^│(T-\d{6}) ")  # a row of the queue pane, left of the side pane
+QUEUE_ROW = re.compile(r"^│[ !] (T-\d{6}) ")  # a queue row (after its alert mark column)
 TIMEOUT = 30.0
 
 

@@ -20,7 +20,8 @@ async def until(pilot: Pilot, condition: Callable[[], bool]) -> None:
 
 
 async def queue_loaded(pilot: Pilot) -> None:
-    """The queue has its rows and the side pane its ticket."""
+    """The queue has its rows, the side pane its ticket and the status line its alerts."""
+    from helpdesk_tui.tui.widgets.alert_panes import AlertStatusLine
     from helpdesk_tui.tui.widgets.queue_table import QueueTable
     from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
 
@@ -29,9 +30,18 @@ async def queue_loaded(pilot: Pilot) -> None:
         tables = screen.query(QueueTable)
         if not tables or not tables.first().ids:
             return False
+        if not all(line.loaded for line in screen.query(AlertStatusLine)):
+            return False
         summaries = screen.query(TicketSummary)
         return (
             not summaries or summaries.first().detail is not None or not summaries.first().display
         )
 
     await until(pilot, ready)
+
+
+async def alerts_loaded(pilot: Pilot) -> None:
+    """Key 3 pressed on a loaded queue, and the alerts screen has its list."""
+    await queue_loaded(pilot)
+    await pilot.press("3")
+    await until(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)

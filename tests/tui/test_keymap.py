@@ -3,12 +3,13 @@
 from textual.binding import Binding
 
 from helpdesk_tui.tui.app import HelpdeskApp
+from helpdesk_tui.tui.screens.alerts import AlertsScreen, AlertTable
 from helpdesk_tui.tui.screens.main import MainScreen
 from helpdesk_tui.tui.widgets.queue_table import QueueTable
 
 
 def test_every_binding_has_an_id():
-    for owner in (HelpdeskApp, MainScreen, QueueTable):
+    for owner in (HelpdeskApp, MainScreen, QueueTable, AlertsScreen, AlertTable):
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (owner.__name__, binding)
 

@@ -5,7 +5,8 @@ and look at the SVGs before committing them."""
 
 import pytest
 
-from tests.tui.settle import queue_loaded, until
+from tests.tui.alert_data import raise_alerts
+from tests.tui.settle import alerts_loaded, queue_loaded, until
 
 SIZES = [(80, 24), (120, 36)]
 LANGS = ["zh", "en"]
@@ -88,3 +89,16 @@ def test_log_work(snap_compare, make_app, lang, size):
         await pilot.press("c", *"远程检查日志")
 
     assert snap_compare(make_app(lang), terminal_size=size, run_before=open_form)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_alerts(snap_compare, make_app, desk_for, lang, size):
+    raise_alerts(desk_for("lina"))
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=alerts_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_queue_with_alerts(snap_compare, make_app, desk_for, size):
+    raise_alerts(desk_for("lina"))
+    assert snap_compare(make_app("zh"), terminal_size=size, run_before=queue_loaded)

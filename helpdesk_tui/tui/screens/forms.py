@@ -88,14 +88,23 @@ class ChoiceScreen(ModalScreen[dict[str, Any] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="choice.back")]  # noqa: RUF012
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], highlighted: str | None = None
+    ) -> None:
+        """`highlighted`: the value the cursor starts on (the first one otherwise)."""
         super().__init__()
         self.choice_title, self.choices = title, choices
+        self.first_value = highlighted
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(self.choice_title, classes="form-title")
             yield OptionList(*(Option(label, id=value) for value, label in self.choices))
+
+    def on_mount(self) -> None:
+        values = [value for value, _ in self.choices]
+        if self.first_value in values:
+            self.query_one(OptionList).highlighted = values.index(self.first_value)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss({"choice": event.option.id})

@@ -15,6 +15,12 @@ from helpdesk_tui.store.queue import QueueFilter, QueueSort, SeverityCounts
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
 from helpdesk_tui.tui.queue_filter import describe_filter
 from helpdesk_tui.tui.ticket_actions import TicketActions
+from helpdesk_tui.tui.widgets.alert_panes import (
+    AlertOverview,
+    AlertsPane,
+    AlertStatusLine,
+    read_overview,
+)
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
 from helpdesk_tui.tui.widgets.panes import AgendaPane, HealthPane
 from helpdesk_tui.tui.widgets.queue_table import QueueTable
@@ -23,6 +29,7 @@ from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
 SORT_CYCLE = list(QueueSort)
 FIRST_PAGE = 200  # rows fetched before the whole queue, so the first paint comes early
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the side pane loads details
+ALERTS_EVERY = 60.0  # seconds: shifts change and snoozes end without a write to notice
 
 
 class MainScreen(TicketActions, Screen):
@@ -45,10 +52,12 @@ class MainScreen(TicketActions, Screen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield Static(id="header")
+        yield AlertStatusLine(app.texts, app.desk.zone, id="status-line")
         with Horizontal(id="upper"):
             yield QueueTable(app.texts, app.reader.queue_rows, app.desk.now, id="queue")
             yield TicketSummary(app.texts, app.desk.zone, id="summary")
         with Horizontal(id="lower"):
+            yield AlertsPane(app.texts, id="alerts-pane")
             yield AgendaPane(app.texts, id="agenda")
             yield HealthPane(app.texts, id="health")
         yield KeyBar()
@@ -57,6 +66,8 @@ class MainScreen(TicketActions, Screen):
         self.query_one("#summary").border_title = self.app.texts("summary.title")
         self.query_one(QueueTable).focus()
         self.reload()
+        self._load_alerts()
+        self.set_interval(ALERTS_EVERY, self._load_alerts)
 
     # -- data ---------------------------------------------------------------
 
@@ -86,6 +97,20 @@ class MainScreen(TicketActions, Screen):
             self.app.call_from_thread(self.app.report_fault, error)
             return
         self.app.call_from_thread(self._paint_header, len(ids), counts)
+
+    @work(thread=True, exclusive=True, group="alert-overview", exit_on_error=False)
+    def _load_alerts(self) -> None:
+        try:
+            overview = read_overview(self.app.reader)
+        except Exception as error:
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
+        self.app.call_from_thread(self._show_alerts, overview)
+
+    def _show_alerts(self, overview: AlertOverview) -> None:
+        self.query_one(AlertStatusLine).show(overview)
+        self.query_one(AlertsPane).show(overview)
+        self.table.mark_alerted(overview.alerted_tickets)
 
     def _paint_header(self, shown: int, counts: dict[str, SeverityCounts]) -> None:
         t = self.app.texts
@@ -146,6 +171,7 @@ class MainScreen(TicketActions, Screen):
 
     def data_changed(self) -> None:
         self.reload()
+        self._load_alerts()
         self._load_detail()
 
     # -- filter and sort ----------------------------------------------------

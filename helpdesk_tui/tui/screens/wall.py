@@ -1,7 +1,8 @@
 """The duty desk's wall: read-only, high contrast, readable across a room.
 
-Big open counts per severity with their breaches, and below them panes that rotate
-every few seconds: broken promises, then the next deadlines.
+Big open counts per severity with their breaches, the active alerts and who is on duty,
+and below them panes that rotate every few seconds: broken promises, then the next
+deadlines.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from textual.widgets import Digits, Label, Static
 from helpdesk_tui.domain.sla import TargetState, stored_states
 from helpdesk_tui.safe_text import one_line
 from helpdesk_tui.store.queue import QueueFilter, QueueRow
+from helpdesk_tui.tui.alert_text import count_text, duty_text, gap
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, countdown
+from helpdesk_tui.tui.widgets.alert_panes import ACTIVE_LIMIT, AlertOverview
 
 ROTATE_SECONDS = 8
+STATUS_EVERY = 60.0
 LIST_ROWS = 12
 PANES = ("breaches", "next")
 
@@ -34,6 +38,7 @@ class WallScreen(Screen):
     .wall-card { width: 1fr; height: auto; border: heavy $primary; padding: 0 1; }
     .wall-card Digits { width: auto; }
     .wall-card Label { width: 100%; text-style: bold; }
+    #wall-status { height: 1; padding: 0 1; text-style: bold; }
     #wall-pane { height: 1fr; border: heavy $secondary; padding: 0 1; }
     """
 
@@ -51,6 +56,7 @@ class WallScreen(Screen):
                     yield Label(t.severity(severity), classes="wall-severity")
                     yield Digits("0", id=f"open-{severity}")
                     yield Label("", id=f"breached-{severity}")
+        yield Static(id="wall-status")
         yield Static(id="wall-pane")
 
     def on_mount(self) -> None:
@@ -59,10 +65,12 @@ class WallScreen(Screen):
                 -1
             ]
         self.set_interval(ROTATE_SECONDS, self._rotate)
+        self.set_interval(STATUS_EVERY, self._load_status)  # shifts change, snoozes end
         self.reload()
 
     def reload(self) -> None:
         self._load()
+        self._load_status()
 
     def data_changed(self) -> None:
         self.reload()
@@ -85,6 +93,24 @@ class WallScreen(Screen):
             "next": upcoming[:LIST_ROWS],
         }
         self.app.call_from_thread(self._paint_counts, counts)
+
+    @work(thread=True, exclusive=True, group="wall-status", exit_on_error=False)
+    def _load_status(self) -> None:
+        reader = self.app.reader
+        try:
+            overview = AlertOverview(reader.alerts("active", ACTIVE_LIMIT), reader.duty_now())
+        except Exception as error:
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
+        self.app.call_from_thread(self._paint_status, overview)
+
+    def _paint_status(self, overview: AlertOverview) -> None:
+        t = self.app.texts
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append_text(count_text(t, overview.active, ACTIVE_LIMIT))
+        gap(line, "    ")
+        line.append_text(duty_text(t, overview.duty, style="bold #ffffff"))
+        self.query_one("#wall-status", Static).update(line)
 
     def _paint_counts(self, counts) -> None:
         t = self.app.texts

@@ -35,22 +35,27 @@ class Column:
     width: int  # 0: takes what is left
 
 
-# The countdowns stand left, next to the key: they are what the desk reads first, and a
-# terminal update of a region is sent from the line's start, so the per-second repaint
-# of these columns costs a third of a line, not a whole one.
+# A one-cell mark comes first (a ticket with an open alert). The countdowns stand left, next
+# to the key: they are what the desk reads first, and a terminal update of a region is
+# sent from the line's start, so the per-second repaint of these columns costs a third of
+# a line, not a whole one.
 WIDE = (
-    Column("key", 8), Column("severity", 4), Column("response", 9), Column("fix", 9),
+    Column("mark", 1), Column("key", 8), Column("severity", 4),
+    Column("response", 9), Column("fix", 9),
     Column("status", 8), Column("customer", 18), Column("title", 0), Column("assignee", 8),
 )  # fmt: skip
 MEDIUM = (
-    Column("key", 8), Column("severity", 4), Column("response", 9), Column("fix", 9),
+    Column("mark", 1), Column("key", 8), Column("severity", 4),
+    Column("response", 9), Column("fix", 9),
     Column("status", 8), Column("customer", 14), Column("title", 0),
 )  # fmt: skip
 NARROW = (
-    Column("key", 8), Column("severity", 4), Column("response", 8), Column("fix", 8),
+    Column("mark", 1), Column("key", 8), Column("severity", 4),
+    Column("response", 8), Column("fix", 8),
     Column("customer", 10), Column("title", 0),
 )  # fmt: skip
 COUNTDOWN_COLUMNS = ("response", "fix")
+ALERT_MARK = "!"  # before the key of a ticket with an alert nobody acknowledged or snoozed
 MIN_TITLE = 12
 
 
@@ -107,6 +112,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._columns = layout_for(80)
         self._row_width = _row_width(self._columns)
         self._fixed_cells: dict[tuple[int, int], dict[str, Segment]] = {}
+        self._alerted: frozenset[int] = frozenset()
         self._now = clock()
 
     # -- data ---------------------------------------------------------------
@@ -129,6 +135,16 @@ class QueueTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self.current_id))
+
+    def mark_alerted(self, ticket_ids: set[int] | frozenset[int]) -> None:
+        """Mark the rows of these tickets (they have an alert nobody acknowledged)."""
+        alerted = frozenset(ticket_ids)
+        if alerted != self._alerted:
+            self._alerted = alerted
+            self.refresh(Region(0, 1, 2, self.size.height))  # only the mark column
+
+    def is_alerted(self, ticket_id: int) -> bool:
+        return ticket_id in self._alerted
 
     def _window(self) -> range:
         top = int(self.scroll_y)
@@ -189,7 +205,8 @@ class QueueTable(ScrollView, can_focus=True):
         style = Style(bold=True, underline=True)
         segments = []
         for column in self._columns:
-            segments.append(Segment(fit(self.texts(f"column.{column.name}"), column.width), style))
+            label = "" if column.name == "mark" else self.texts(f"column.{column.name}")
+            segments.append(Segment(fit(label, column.width), style))
             segments.append(Segment(" "))
         return Strip(segments).crop_extend(0, width, None)
 
@@ -199,8 +216,9 @@ class QueueTable(ScrollView, can_focus=True):
         fixed = self._fixed_cells.get((row.id, row.version))
         if fixed is None:
             fixed = self._fixed_cells[row.id, row.version] = self._make_fixed_cells(row)
-        ticking = self._countdown_cells(row)
-        return [ticking.get(column.name) or fixed[column.name] for column in self._columns]
+        live = self._countdown_cells(row)
+        live["mark"] = _MARKED if row.id in self._alerted else _UNMARKED
+        return [live.get(column.name) or fixed[column.name] for column in self._columns]
 
     def _make_fixed_cells(self, row: QueueRow) -> dict[str, Segment]:
         values = {
@@ -293,6 +311,11 @@ def _cell_style(style: str, column: str) -> Style:
     # The column name as meta keeps neighbouring cells apart: renderers that merge equal
     # styles (SVG export) would otherwise lay CJK text out by font, not by cell.
     return Style.parse(style) + Style(meta={"column": column})
+
+
+_MARK = Column("mark", 1)
+_MARKED = _cell(ALERT_MARK, "bold #ff5f5f", _MARK)
+_UNMARKED = _cell("", "", _MARK)
 
 
 def _row_width(columns: list[Column]) -> int:

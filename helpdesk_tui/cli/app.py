@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from helpdesk_tui.cli import admin, alerts, engineers, roster, sla, tickets
+from helpdesk_tui.cli import admin, alerts, backup, engineers, roster, sla, tickets, training
 from helpdesk_tui.cli.context import GlobalOptions
 
 app = typer.Typer(
@@ -23,6 +23,8 @@ app.add_typer(sla.app, name="sla")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(roster.app, name="roster")
 app.add_typer(engineers.app, name="engineer")
+app.add_typer(training.app, name="training")
+app.add_typer(backup.app, name="backup")
 app.command("daemon")(alerts.daemon)
 admin.register(app)
 

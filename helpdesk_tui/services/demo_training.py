@@ -60,11 +60,15 @@ def _one_session(desk, plan_id, kinds, trainers, rng: random.Random, now: dateti
 def _history(desk: Desk, made, now: datetime, rng: random.Random) -> None:
     """What would have happened by `now`: materials mostly ready when due, held sessions
     with attendance and feedback."""
-    if made.start_at - timedelta(days=3) <= now and rng.random() < 0.85:
+    due = made.start_at - timedelta(days=3)
+    if due <= now and rng.random() < 0.85:
         with desk.store.read() as session:
             materials = use.materials_of(session, made.id)
+        ready_at = due - timedelta(hours=rng.randint(2, 72))  # in time, as most are
+        on_time = Desk(desk.store, desk.actor, desk.policy, desk.calendars, desk.zone,
+                       lambda: ready_at)  # fmt: skip
         for material in materials:
-            use.set_material_ready(desk, material.id, True)
+            use.set_material_ready(on_time, material.id, True)
     if made.start_at < now and made.status == SessionStatus.AGREED.value:
         attended = max(made.trainee_count - rng.randint(0, 3), 0)
         use.record_outcome(desk, made.id, attended, round(rng.uniform(3.6, 5.0), 1))

@@ -29,8 +29,17 @@ def add_shift(
     handover = limits.bounded_text(handover, "handover", limits.TEXT_MAX)
     with desk.store.write() as session:
         engineer = find_engineer(session, login)
-        slot = ShiftSlot(engineer.login, role, starts_at, ends_at)
-        check_shift(slot, _slots(session, starts_at, ends_at, engineer.id))
+        local = desk.zone  # refusals name the times as the user reads them
+        slot = ShiftSlot(
+            engineer.login, role, starts_at.astimezone(local), ends_at.astimezone(local)
+        )
+        existing = [
+            ShiftSlot(
+                s.engineer, s.role, s.starts_at.astimezone(local), s.ends_at.astimezone(local)
+            )
+            for s in _slots(session, starts_at, ends_at, engineer.id)
+        ]
+        check_shift(slot, existing)
         shift = Shift(
             engineer_id=engineer.id,
             role=role.value,

@@ -80,7 +80,7 @@ def add_session(desk: Desk, new: NewSession) -> TrainingSession:
         if values["uid"] and _by_uid(session, values["uid"]) is not None:
             raise InvalidInput(f"a session with uid {values['uid']!r} exists already")
         values["uid"] = values["uid"] or f"{uuid.uuid4()}@helpdesk_tui"
-        _check_free(session, None, values)
+        _check_free(session, desk, None, values)
         training = TrainingSession(plan_id=new.plan_id, **values)
         session.add(training)
         session.flush()
@@ -111,7 +111,7 @@ def update_session(
         merged = NewSession(**{**current.__dict__, **changes, "materials": ()})
         values = _checked(merged)
         _check_trainers(session, values["trainers"].split(","))
-        _check_free(session, training.id, values)
+        _check_free(session, desk, training.id, values)
         before = _snapshot(training)
         for name, value in values.items():
             if name != "uid":
@@ -234,20 +234,22 @@ def _check_trainers(session: Session, logins: list[str]) -> None:
         find_engineer(session, login)
 
 
-def _check_free(session: Session, session_id: int | None, values: dict) -> None:
+def _check_free(session: Session, desk: Desk, session_id: int | None, values: dict) -> None:
     if values["status"] == SessionStatus.CANCELLED.value:
         return
-    new = _slot(session_id, values["title"], values["trainers"], values["start_at"],
+    new = _slot(desk, session_id, values["title"], values["trainers"], values["start_at"],
                 values["end_at"])  # fmt: skip
     around = sessions_between(session, values["start_at"], values["end_at"])
     check_trainers_free(new, [
-        _slot(s.id, s.title, s.trainers, s.start_at, s.end_at)
+        _slot(desk, s.id, s.title, s.trainers, s.start_at, s.end_at)
         for s in around if s.status != SessionStatus.CANCELLED.value
     ])  # fmt: skip
 
 
-def _slot(session_id, title, trainers: str, start, end) -> Slot:
-    return Slot(session_id, title, frozenset(t for t in trainers.split(",") if t), start, end)
+def _slot(desk: Desk, session_id, title, trainers: str, start, end) -> Slot:
+    """In the desk's zone, so a refusal names the times as the user reads them."""
+    people = frozenset(t for t in trainers.split(",") if t)
+    return Slot(session_id, title, people, start.astimezone(desk.zone), end.astimezone(desk.zone))
 
 
 def _load(session: Session, session_id: int, expected_version: int | None) -> TrainingSession:

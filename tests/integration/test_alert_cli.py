@@ -33,7 +33,7 @@ def test_sweep_catches_up_once_and_lists_alerts_as_json(swept, cli):
     assert all(a["late"] for a in found)  # they fell due while nothing ran
     assert all(a["delivered_by"].startswith("sweep@") for a in found)
     assert [a["id"] for a in found] == sorted((a["id"] for a in found), reverse=True)
-    keys = [(a["ticket_id"], a["target"]) for a in found]
+    keys = [(a["subject"], a["target"]) for a in found]
     assert len(keys) == len(set(keys)), "catch-up fires one alert per target, not one per moment"
     code, out, _ = cli("alerts", "sweep")
     assert (code, out.strip()) == (0, "0 alert(s) delivered")

@@ -26,7 +26,7 @@ from helpdesk_tui.services.desk import open_desk  # noqa: E402
 from helpdesk_tui.store import schema  # noqa: E402
 from helpdesk_tui.tui.app import HelpdeskApp  # noqa: E402
 from tests.tui.alert_data import raise_alerts  # noqa: E402
-from tests.tui.settle import alerts_loaded, queue_loaded, until  # noqa: E402
+from tests.tui.settle import alerts_loaded, queue_loaded, training_loaded, until  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SIZE = (120, 36)
@@ -55,6 +55,7 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "log-work": ("zh", {}, lambda pilot: press(pilot, "c", *"远程检查日志，定位到连接池耗尽")),
     "wall": ("zh", {"wall": True, "read_only": True}, wall_loaded),
     "alerts": ("zh", {}, alerts_loaded),
+    "training": ("zh", {}, training_loaded),
 }
 
 

@@ -5,6 +5,7 @@ Views (the console, the wall) call these and never open sessions themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,7 +14,15 @@ from helpdesk_tui.domain.roster import DutyRole
 from helpdesk_tui.services.alerts import list_alerts
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.roster import duty_now
-from helpdesk_tui.store.models import AlertClaim, Engineer
+from helpdesk_tui.services.training import materials_of
+from helpdesk_tui.store.models import (
+    AlertClaim,
+    Customer,
+    Engineer,
+    TrainingMaterial,
+    TrainingPlan,
+    TrainingSession,
+)
 from helpdesk_tui.store.queries import TicketDetail, ticket_detail
 from helpdesk_tui.store.queue import (
     QueueFilter,
@@ -31,6 +40,35 @@ from helpdesk_tui.store.search import (
     find_customers,
     search_tickets,
 )
+
+
+@dataclass(frozen=True)
+class TrainingEntry:
+    """A training session with its customer, plan and how many materials are ready."""
+
+    session: TrainingSession
+    customer: str
+    plan: str
+    materials: int = 0
+    materials_ready: int = 0
+
+    @property
+    def all_ready(self) -> bool:
+        return self.materials_ready >= self.materials
+
+
+@dataclass(frozen=True)
+class TrainingDetail:
+    entry: TrainingEntry
+    materials: list[TrainingMaterial]
+    trainer_names: dict[str, str]  # login -> name, for the trainers that exist
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    id: int
+    customer: str
+    title: str
 
 
 class DeskReader:
@@ -118,3 +156,65 @@ class DeskReader:
                 )
             )
             return set(session.scalars(query))
+
+    def training_between(
+        self, start: datetime, end: datetime, *, include_cancelled: bool = True
+    ) -> list[TrainingEntry]:
+        """Sessions overlapping [start, end) in time order, with customer and materials."""
+        query = _training_query().where(
+            TrainingSession.start_at < end, TrainingSession.end_at > start
+        )
+        if not include_cancelled:
+            query = query.where(TrainingSession.status != "cancelled")
+        with self.desk.store.read() as session:
+            return [_training_entry(*row) for row in session.execute(query)]
+
+    def training_detail(self, session_id: int) -> TrainingDetail | None:
+        """One session in full: its materials and its trainers' names."""
+        query = _training_query().where(TrainingSession.id == session_id)
+        with self.desk.store.read() as session:
+            row = session.execute(query).first()
+            if row is None:
+                return None
+            entry = _training_entry(*row)
+            logins = [login for login in entry.session.trainers.split(",") if login]
+            names = session.execute(
+                select(Engineer.login, Engineer.name).where(Engineer.login.in_(logins))
+            )
+            materials = materials_of(session, session_id)
+            return TrainingDetail(entry, materials, {login: name for login, name in names})
+
+    def training_plans(self) -> list[PlanChoice]:
+        """Every training plan, by customer name then title."""
+        query = (
+            select(TrainingPlan.id, Customer.name, TrainingPlan.title)
+            .join(Customer, Customer.id == TrainingPlan.customer_id)
+            .order_by(Customer.name, TrainingPlan.title, TrainingPlan.id)
+        )
+        with self.desk.store.read() as session:
+            return [PlanChoice(*row) for row in session.execute(query)]
+
+
+def _training_query():
+    """Sessions with customer name, plan title, and how many materials (ready) each has."""
+    of_session = TrainingMaterial.session_id == TrainingSession.id
+    total = select(func.count()).where(of_session).correlate(TrainingSession)
+    ready = total.where(TrainingMaterial.ready.is_(True))
+    return (
+        select(
+            TrainingSession,
+            Customer.name,
+            TrainingPlan.title,
+            total.scalar_subquery(),
+            ready.scalar_subquery(),
+        )
+        .join(TrainingPlan, TrainingPlan.id == TrainingSession.plan_id)
+        .join(Customer, Customer.id == TrainingPlan.customer_id)
+        .order_by(TrainingSession.start_at, TrainingSession.id)
+    )
+
+
+def _training_entry(
+    training: TrainingSession, customer: str, plan: str, total: int | None, ready: int | None
+) -> TrainingEntry:
+    return TrainingEntry(training, customer, plan, total or 0, ready or 0)

@@ -45,10 +45,21 @@ def _alerts_screen() -> Screen:
     return AlertsScreen()
 
 
+def _training_screen() -> Screen:
+    from helpdesk_tui.tui.screens.training import TrainingScreen
+
+    return TrainingScreen()
+
+
 class HelpdeskApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    MODES = {"queue": _main_screen, "wall": _wall_screen, "alerts": _alerts_screen}  # noqa: RUF012
+    MODES = {  # noqa: RUF012
+        "queue": _main_screen,
+        "wall": _wall_screen,
+        "alerts": _alerts_screen,
+        "training": _training_screen,
+    }
     TITLE = "helpdesk"
     BINDINGS = [  # noqa: RUF012
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -56,6 +67,7 @@ class HelpdeskApp(App):
         Binding("1", "switch('queue')", "Queue", show=False, id="app.screen_queue"),
         Binding("2", "switch('wall')", "Wall", show=False, id="app.screen_wall"),
         Binding("3", "switch('alerts')", "Alerts", show=False, id="app.screen_alerts"),
+        Binding("4", "switch('training')", "Training", show=False, id="app.screen_training"),
     ]
 
     def __init__(

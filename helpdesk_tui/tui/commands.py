@@ -78,9 +78,21 @@ def _alert_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenCommand]
         yield ScreenCommand("ack_alert", screen.action_acknowledge)
 
 
+def _training_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenCommand]:
+    from helpdesk_tui.tui.screens.training import TrainingScreen
+
+    if not isinstance(screen, TrainingScreen):
+        yield ScreenCommand("training", partial(app.action_switch, "training"))
+        return
+    if not app.read_only:
+        yield ScreenCommand("training_new", screen.action_new_session)
+    yield ScreenCommand("training_view", screen.action_toggle_view)
+
+
 def screen_commands(app: HelpdeskApp, screen: Screen) -> list[ScreenCommand]:
     """What can be done from `screen`: the queue's filters and sorts, a new ticket, the
-    alerts (and acknowledging one), and the way to the other screens."""
+    alerts (and acknowledging one), the training calendar (and a new session), and the
+    way to the other screens."""
     from helpdesk_tui.tui.screens.main import MainScreen
     from helpdesk_tui.tui.screens.wall import WallScreen
 
@@ -89,6 +101,7 @@ def screen_commands(app: HelpdeskApp, screen: Screen) -> list[ScreenCommand]:
     if new_ticket is not None and not app.read_only:
         commands.append(ScreenCommand("new_ticket", new_ticket))
     commands += _alert_commands(app, screen)
+    commands += _training_commands(app, screen)
     if not isinstance(screen, MainScreen):
         commands.append(ScreenCommand("queue", partial(app.action_switch, "queue")))
     if not isinstance(screen, WallScreen):

@@ -45,3 +45,15 @@ async def alerts_loaded(pilot: Pilot) -> None:
     await queue_loaded(pilot)
     await pilot.press("3")
     await until(pilot, lambda: getattr(pilot.app.screen, "view", None) is not None)
+
+
+async def training_loaded(pilot: Pilot) -> None:
+    """Key 4 pressed on a loaded queue, and the calendar has the sessions it shows."""
+    from helpdesk_tui.tui.screens.training import TrainingScreen
+
+    await queue_loaded(pilot)
+    await pilot.press("4")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.loaded,
+    )

@@ -6,7 +6,7 @@ and look at the SVGs before committing them."""
 import pytest
 
 from tests.tui.alert_data import raise_alerts
-from tests.tui.settle import alerts_loaded, queue_loaded, until
+from tests.tui.settle import alerts_loaded, queue_loaded, training_loaded, until
 
 SIZES = [(80, 24), (120, 36)]
 LANGS = ["zh", "en"]
@@ -102,3 +102,20 @@ def test_alerts(snap_compare, make_app, desk_for, lang, size):
 def test_queue_with_alerts(snap_compare, make_app, desk_for, size):
     raise_alerts(desk_for("lina"))
     assert snap_compare(make_app("zh"), terminal_size=size, run_before=queue_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_training_month(snap_compare, make_app, lang, size):
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=training_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_training_week(snap_compare, make_app, lang, size):
+    async def week(pilot):
+        await training_loaded(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: pilot.app.screen.loaded)
+
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=week)

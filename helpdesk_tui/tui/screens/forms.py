@@ -20,7 +20,7 @@ from helpdesk_tui.i18n import Texts
 class Field:
     name: str
     label: str
-    kind: str = "line"  # line | text | int
+    kind: str = "line"  # line | text | int | decimal (blank: None unless required)
     required: bool = False
     default: str = ""
     minimum: int = 0
@@ -78,9 +78,22 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 if not raw.isdigit() or not field.minimum <= int(raw) <= field.maximum:
                     return values, f"{field.label}: {field.minimum}–{field.maximum}"
                 values[field.name] = int(raw)
+            elif field.kind == "decimal":
+                number = _decimal(raw)
+                if raw and (number is None or not field.minimum <= number <= field.maximum):
+                    return values, f"{field.label}: {field.minimum}–{field.maximum}"
+                values[field.name] = number
             else:
                 values[field.name] = raw
         return values, ""
+
+
+def _decimal(raw: str) -> float | None:
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return number if number == number else None  # NaN is no number
 
 
 class ChoiceScreen(ModalScreen[dict[str, Any] | None]):
@@ -137,3 +150,18 @@ def accept_form(t: Texts, key: str) -> FormScreen:
 def note_form(t: Texts, action_key: str, key: str) -> FormScreen:
     fields = [Field("note", t("form.note"), "text")]
     return FormScreen(f"{t(action_key)} {key}", fields, t("form.submit_hint"))
+
+
+def outcome_form(
+    t: Texts, title: str, trainees: int, attended: int | None, feedback: float | None, notes: str
+) -> FormScreen:
+    """After a training session: who came (up to 50 walk-ins), the score, the notes."""
+    fields = [
+        Field("attended", t("training.field_attended"), "int", required=True,
+              default=str(trainees if attended is None else attended),
+              maximum=max(trainees, 0) + 50),
+        Field("feedback", t("training.field_feedback"), "decimal",
+              default="" if feedback is None else f"{feedback:g}", minimum=1, maximum=5),
+        Field("notes", t("training.field_notes"), "text", default=notes),
+    ]  # fmt: skip
+    return FormScreen(title, fields, t("form.submit_hint"))

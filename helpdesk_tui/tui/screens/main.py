@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +17,7 @@ from helpdesk_tui.store.queue import QueueFilter, QueueSort, SeverityCounts
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
 from helpdesk_tui.tui.queue_filter import describe_filter
 from helpdesk_tui.tui.ticket_actions import TicketActions
+from helpdesk_tui.tui.training_text import SessionView, day_start, local_day, session_view
 from helpdesk_tui.tui.widgets.alert_panes import (
     AlertOverview,
     AlertsPane,
@@ -22,7 +25,7 @@ from helpdesk_tui.tui.widgets.alert_panes import (
     read_overview,
 )
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
-from helpdesk_tui.tui.widgets.panes import AgendaPane, HealthPane
+from helpdesk_tui.tui.widgets.panes import AGENDA_DAYS, AgendaPane, HealthPane
 from helpdesk_tui.tui.widgets.queue_table import QueueTable
 from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
 
@@ -67,7 +70,9 @@ class MainScreen(TicketActions, Screen):
         self.query_one(QueueTable).focus()
         self.reload()
         self._load_alerts()
+        self._load_agenda()
         self.set_interval(ALERTS_EVERY, self._load_alerts)
+        self.set_interval(ALERTS_EVERY, self._load_agenda)  # flags and "today" move with time
 
     # -- data ---------------------------------------------------------------
 
@@ -106,6 +111,25 @@ class MainScreen(TicketActions, Screen):
             self.app.call_from_thread(self.app.report_fault, error)
             return
         self.app.call_from_thread(self._show_alerts, overview)
+
+    @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
+    def _load_agenda(self) -> None:
+        desk = self.app.desk
+        now = desk.now()
+        today = local_day(now, desk.zone)
+        start = day_start(today, desk.zone)
+        end = day_start(today + timedelta(days=AGENDA_DAYS), desk.zone)
+        try:
+            entries = self.app.reader.training_between(start, end, include_cancelled=False)
+        except Exception as error:
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
+        views = [session_view(entry, now, desk.zone) for entry in entries]
+        self.app.call_from_thread(self._show_agenda, views, today)
+
+    def _show_agenda(self, views: list[SessionView], today: date) -> None:
+        if self.is_attached:
+            self.query_one(AgendaPane).show(views, today)
 
     def _show_alerts(self, overview: AlertOverview) -> None:
         self.query_one(AlertStatusLine).show(overview)
@@ -172,6 +196,7 @@ class MainScreen(TicketActions, Screen):
     def data_changed(self) -> None:
         self.reload()
         self._load_alerts()
+        self._load_agenda()
         self._load_detail()
 
     # -- filter and sort ----------------------------------------------------

@@ -96,7 +96,7 @@ def add(
     settings = options(ctx).settings()
     starts_at = parse_instant(start, settings.zone, "--start")
     assert starts_at is not None
-    request = use.NewSession(
+    request = use.SessionFields(
         plan_id=plan_id, title=title, start_at=starts_at,
         end_at=parse_instant(end, settings.zone, "--end"), trainers=tuple(trainer),
         category=Category.parse(category), audience=Audience.parse(audience),

@@ -204,7 +204,7 @@ def _check_replaceable(existing: TrainingSession, event: ReadEvent) -> None:
         )
 
 
-def _changes(existing: TrainingSession, new: use.NewSession) -> dict:
+def _changes(existing: TrainingSession, new: use.SessionFields) -> dict:
     current = {
         "title": existing.title,
         "category": Category(existing.category),

@@ -32,7 +32,7 @@ from helpdesk_tui.domain.training import (
     check_outcome,
     session_end,
 )
-from helpdesk_tui.services.training import NewSession
+from helpdesk_tui.services.training import SessionFields
 from helpdesk_tui.store.models import TrainingMaterial, TrainingSession
 
 PRODID = "-//helpdesk_tui//training sessions//EN"
@@ -91,7 +91,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class ReadEvent:
-    session: NewSession
+    session: SessionFields
     outcome: Outcome | None
     sequence: int | None
     ours: bool  # written by helpdesk_tui, so its SEQUENCE is the session's version
@@ -300,7 +300,7 @@ def _read_event(event: Event, plan_id: int, zone: ZoneInfo, default_trainers) ->
     }  # fmt: skip
     if X + "MATERIALS" in event:
         fields["materials"] = _materials(_text(event, X + "MATERIALS"))
-    session = NewSession(**fields)
+    session = SessionFields(**fields)
     sequence = _whole(event, "SEQUENCE", None, prefix="")
     return ReadEvent(session, _outcome(event, session), sequence, X + "STATUS" in event)
 
@@ -439,7 +439,7 @@ def _materials(text: str) -> tuple[Medium, ...]:
     return tuple(dict.fromkeys(media))
 
 
-def _outcome(event: Event, session: NewSession) -> Outcome | None:
+def _outcome(event: Event, session: SessionFields) -> Outcome | None:
     attended = _whole(event, "ATTENDED", None)
     if attended is None:
         return None

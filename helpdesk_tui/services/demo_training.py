@@ -43,7 +43,7 @@ def _one_session(desk, plan_id, kinds, trainers, rng: random.Random, now: dateti
     length = timedelta(hours=3 if start.hour == 14 else 8)
     status = _status(start, now, rng)
     count = rng.randint(1, 3) if audience == "admins" else rng.randint(8, 40)
-    request = use.NewSession(
+    request = use.SessionFields(
         plan_id=plan_id, title=title, start_at=start, end_at=start + length,
         trainers=(rng.choice(trainers),), category=Category(category),
         audience=Audience(audience), mode=Mode(mode), place=place, trainee_count=count,

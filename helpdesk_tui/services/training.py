@@ -34,7 +34,7 @@ MAX_TRAINEES = 10_000
 
 
 @dataclass(frozen=True)
-class NewSession:
+class SessionFields:
     plan_id: int
     title: str
     start_at: datetime
@@ -52,7 +52,7 @@ class NewSession:
     uid: str = ""  # kept from an imported calendar; made up otherwise
 
 
-EDITABLE = set(NewSession.__dataclass_fields__) - {"plan_id", "uid", "materials"}
+EDITABLE = set(SessionFields.__dataclass_fields__) - {"plan_id", "uid", "materials"}
 
 
 def add_plan(
@@ -71,7 +71,7 @@ def add_plan(
         return plan
 
 
-def add_session(desk: Desk, new: NewSession) -> TrainingSession:
+def add_session(desk: Desk, new: SessionFields) -> TrainingSession:
     values = _checked(new)
     with desk.store.write() as session:
         if session.get(TrainingPlan, new.plan_id) is None:
@@ -96,7 +96,7 @@ def add_session(desk: Desk, new: NewSession) -> TrainingSession:
 def update_session(
     desk: Desk, session_id: int, changes: dict, *, expected_version: int | None = None
 ) -> TrainingSession:
-    """Change fields of a session (the same names as NewSession); re-checks every rule."""
+    """Change fields of a session (the same names as SessionFields); re-checks every rule."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput(f"cannot change {sorted(unknown)[0]!r} of a session")
@@ -108,7 +108,7 @@ def update_session(
                 **changes,
                 "end_at": changes["start_at"] + (training.end_at - training.start_at),
             }
-        merged = NewSession(**{**current.__dict__, **changes, "materials": ()})
+        merged = SessionFields(**{**current.__dict__, **changes, "materials": ()})
         values = _checked(merged)
         _check_trainers(session, values["trainers"].split(","))
         _check_free(session, desk, training.id, values)
@@ -200,7 +200,7 @@ def materials_of(session: Session, session_id: int) -> list[TrainingMaterial]:
 # -- checks ----------------------------------------------------------------------------------
 
 
-def _checked(new: NewSession) -> dict:
+def _checked(new: SessionFields) -> dict:
     if new.start_at.tzinfo is None or (new.end_at is not None and new.end_at.tzinfo is None):
         raise InvalidInput("session start and end need a time zone")
     if new.language not in LANGUAGES:
@@ -265,8 +265,8 @@ def _by_uid(session: Session, uid: str) -> TrainingSession | None:
     return session.scalars(select(TrainingSession).where(TrainingSession.uid == uid)).first()
 
 
-def _as_new(training: TrainingSession) -> NewSession:
-    return NewSession(
+def _as_new(training: TrainingSession) -> SessionFields:
+    return SessionFields(
         plan_id=training.plan_id, title=training.title, start_at=training.start_at,
         end_at=training.end_at, trainers=tuple(training.trainers.split(",")),
         category=Category(training.category), audience=Audience(training.audience),

@@ -219,7 +219,7 @@ def material_choice(t, title: str, ready: bool) -> str:
 
 
 def _add(desk: Desk, values: dict[str, Any]) -> Any:
-    return use.add_session(desk, use.NewSession(**values))
+    return use.add_session(desk, use.SessionFields(**values))
 
 
 def _edit(view: SessionView) -> Callable[[Desk, dict[str, Any]], Any]:

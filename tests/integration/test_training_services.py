@@ -46,10 +46,10 @@ def plan(desk):
     return use.add_plan(desk, "人民医院", "2026 年度系统培训")
 
 
-def new(plan, **changes) -> use.NewSession:
+def new(plan, **changes) -> use.SessionFields:
     values = {"plan_id": plan.id, "title": "HIS 系统操作培训", "start_at": START,
               "trainers": ("lina",)} | changes  # fmt: skip
-    return use.NewSession(**values)
+    return use.SessionFields(**values)
 
 
 def swept(desk) -> list[tuple[str, str]]:

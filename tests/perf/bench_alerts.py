@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from tests.integration.webhook_sink import WebhookSink
 from tests.perf.bench_console import _percentile, demo_database
+from tests.perf.figures_table import markdown_table
 
 ZONE = "Asia/Shanghai"
 RESPONSE_HOURS = 0.002  # urgent response in 7.2 s: moments at 3.6, 5.4, 6.48 and 7.2 s
@@ -224,19 +225,6 @@ def _row(figure, ours, baseline, unit, target, ok, notes=None) -> dict:
 
 def measure(tickets: int = 1_000_000, repetitions: int = 7, latency_tickets: int = 40) -> list:
     return sweep_rows(tickets, repetitions) + latency_rows(latency_tickets)
-
-
-def markdown_table(rows: list[dict]) -> str:
-    lines = ["| figure | value | baseline | ratio (baseline / value) | target | ok? |",
-             "|---|---:|---:|---:|---|---|"]  # fmt: skip
-    for row in rows:
-        ok = "—" if row["ok"] is None else ("yes" if row["ok"] else "**no**")
-        ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}x"
-        base = "—" if row["baseline"] is None else f"{row['baseline']:,.1f} {row['unit']}"
-        lines.append(f"| {row['figure']} | {row['ours']:,.1f} {row['unit']} | {base} | {ratio} "
-                     f"| {row['target'] or '—'} | {ok} |")  # fmt: skip
-    notes = [note for row in rows for note in row.get("notes", ())]
-    return "\n".join(lines + ([""] + [f"- {n}" for n in notes] if notes else []))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from tests.integration.monitoring_servers import (
     fleet_config,
     http_get,
 )
+from tests.perf.figures_table import markdown_table
 
 SCRAPE_INTERVAL = "5s"
 RATE_WINDOW = "30s"  # six scrapes: a full window is reached 30 s after the start
@@ -178,19 +179,6 @@ def measure(servers: int = 200, rounds: int = 5) -> list[dict]:
         finally:
             full.stop()
     return rows + local_rows(rounds)
-
-
-def markdown_table(rows: list[dict]) -> str:
-    lines = ["| figure | value | baseline | ratio (baseline / value) | target | ok? |",
-             "|---|---:|---:|---:|---|---|"]  # fmt: skip
-    for row in rows:
-        ok = "—" if row["ok"] is None else ("yes" if row["ok"] else "**no**")
-        ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}x"
-        base = "—" if row["baseline"] is None else f"{row['baseline']:,.1f} {row['unit']}"
-        lines.append(f"| {row['figure']} | {row['ours']:,.1f} {row['unit']} | {base} | {ratio} "
-                     f"| {row['target'] or '—'} | {ok} |")  # fmt: skip
-    notes = [note for row in rows for note in row.get("notes", ())]
-    return "\n".join(lines + ([""] + [f"- {n}" for n in notes] if notes else []))
 
 
 def main(argv: list[str] | None = None) -> int:

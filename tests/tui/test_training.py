@@ -47,7 +47,7 @@ def add_morning_session(app, trainer: str) -> TrainingSession:
     """A second session today, 09:00-12:00 (the demo's is at 14:00)."""
     plan = app.reader.training_plans()[0]
     start = datetime.combine(TODAY, time(9), ZONE)
-    return use.add_session(app.desk, use.NewSession(
+    return use.add_session(app.desk, use.SessionFields(
         plan_id=plan.id, title="晨会培训", start_at=start, end_at=start + timedelta(hours=3),
         trainers=(trainer,), place="二楼会议室", trainee_count=6))  # fmt: skip
 

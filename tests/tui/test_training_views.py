@@ -43,7 +43,7 @@ def add_hostile_sessions(desk) -> list[int]:
     made = []
     for hour, title in enumerate(HOSTILE, start=8):
         start = datetime.combine(HOSTILE_DAY, time(hour), ZONE)
-        made.append(use.add_session(desk, use.NewSession(
+        made.append(use.add_session(desk, use.SessionFields(
             plan_id=plan.id, title=title, start_at=start, end_at=start + timedelta(minutes=50),
             trainers=("lina",), place="\x1b[2J" + "室" * 150, trainees=("[i]张三[/i]",),
         )).id)  # fmt: skip
@@ -147,7 +147,7 @@ async def test_the_agenda_lists_today_and_the_next_seven_days(make_app, desk_for
         # A session added elsewhere shows without a key press; cancelled ones leave.
         plan = app.reader.training_plans()[0]
         tomorrow = datetime.combine(NOW.date() + timedelta(days=1), time(9), ZONE)
-        added = use.add_session(desk_for("lina"), use.NewSession(
+        added = use.add_session(desk_for("lina"), use.SessionFields(
             plan_id=plan.id, title="明日培训", start_at=tomorrow, trainers=("lina",)))  # fmt: skip
         await until(pilot, lambda: added.id in [view.id for view in pane.sessions])
         assert "tmrw" in str(pane.render())

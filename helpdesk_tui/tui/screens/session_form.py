@@ -67,7 +67,7 @@ class FormProblem(Exception):
 
 
 def read_form(t: Texts, raw: dict[str, str], zone: ZoneInfo, year: int) -> dict[str, Any]:
-    """The NewSession fields from what was typed (`year` for a day given as MM-DD)."""
+    """The SessionFields fields from what was typed (`year` for a day given as MM-DD)."""
     title = raw["title"].strip()
     if not title:
         raise FormProblem(t("training.need_title"))

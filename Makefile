@@ -20,6 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python screenshots/generate.py --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpdesk_tui tests screenshots

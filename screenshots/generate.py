@@ -1,9 +1,12 @@
 """Regenerate the SVGs in this folder: every screen of the console at 120x36.
 
     make screenshots        (or: .venv/bin/python screenshots/generate.py)
+    .venv/bin/python screenshots/generate.py --check    (part of make test)
 
 A demo database is made in a temporary folder with a fixed seed and a fixed clock, so
-the pictures change only when the console does.
+the pictures change only when the console does. `--check` draws them into a temporary
+folder instead and fails, naming the stale ones, if any differs from what is here: a
+change to the console that alters a screen must come with its new picture.
 """
 
 from __future__ import annotations
@@ -59,19 +62,21 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
 }
 
 
-async def shoot(db: Path, name: str) -> None:
+async def shoot(db: Path, name: str, folder: Path) -> None:
     lang, options, ready = SHOTS[name]
     desk = open_desk(load_settings(db=str(db), user="lina", tz="Asia/Shanghai"), clock=lambda: NOW)
     app = HelpdeskApp(desk, lang, **options)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+        app.save_screenshot(filename=f"{name}.svg", path=str(folder))
     desk.store.dispose()
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    check = argv == ["--check"]
     os.environ["HELPDESK_CONFIG"] = os.devnull
     with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) if check else HERE
         db = Path(folder) / "demo.db"
         settings = load_settings(db=str(db), user="demo", tz="Asia/Shanghai")
         desk = open_desk(settings, clock=lambda: NOW)
@@ -80,9 +85,26 @@ def main() -> None:
         raise_alerts(desk)  # a few tickets past their alert thresholds, and a duty roster
         desk.store.dispose()
         for name in SHOTS:
-            asyncio.run(shoot(db, name))
-            print(f"screenshots/{name}.svg")
+            asyncio.run(shoot(db, name, target))
+            if not check:
+                print(f"screenshots/{name}.svg")
+        if check:
+            return _compare(target)
+    return 0
+
+
+def _compare(drawn: Path) -> int:
+    stale = [
+        name for name in SHOTS
+        if not (HERE / f"{name}.svg").is_file()
+        or (drawn / f"{name}.svg").read_bytes() != (HERE / f"{name}.svg").read_bytes()
+    ]  # fmt: skip
+    if stale:
+        print(f"stale screenshots ({', '.join(stale)}): run `make screenshots`", file=sys.stderr)
+        return 1
+    print(f"screenshots: all {len(SHOTS)} current")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from helpdesk_tui.cli import admin, alerts, backup, engineers, roster, sla, tickets, training
+from helpdesk_tui.cli import (
+    admin,
+    alerts,
+    backup,
+    engineers,
+    roster,
+    servers,
+    sla,
+    tickets,
+    training,
+)
 from helpdesk_tui.cli.context import GlobalOptions
 
 app = typer.Typer(
@@ -25,6 +35,8 @@ app.add_typer(roster.app, name="roster")
 app.add_typer(engineers.app, name="engineer")
 app.add_typer(training.app, name="training")
 app.add_typer(backup.app, name="backup")
+app.add_typer(servers.servers_app, name="server")
+app.add_typer(servers.cloud_app, name="cloud")
 app.command("daemon")(alerts.daemon)
 admin.register(app)
 

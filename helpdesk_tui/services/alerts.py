@@ -21,6 +21,7 @@ from helpdesk_tui.domain.alert_rules import Moment, sweep_step
 from helpdesk_tui.domain.errors import InvalidInput, NotFound
 from helpdesk_tui.services.alert_source import About, AlertSource
 from helpdesk_tui.services.audit import record
+from helpdesk_tui.services.cloud import RenewalAlerts
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.ticket_alerts import TicketAlerts
 from helpdesk_tui.services.training_alerts import TrainingAlerts
@@ -33,7 +34,11 @@ BATCH = 500
 SNOOZE_MAX = timedelta(hours=24)
 
 
-SOURCES: dict[str, AlertSource] = {"ticket": TicketAlerts(), "training": TrainingAlerts()}
+SOURCES: dict[str, AlertSource] = {
+    "ticket": TicketAlerts(),
+    "training": TrainingAlerts(),
+    "renewal": RenewalAlerts(),
+}
 
 
 def register_source(kind: str, source: AlertSource) -> None:

@@ -336,3 +336,52 @@ class TrainingMaterial(SQLModel, table=True):
     ready: bool = False
     ready_at: datetime | None = Field(default=None, sa_column=_instant())
     version: int | None = Field(default=None, sa_column=_material_version)
+
+
+_server_version = _version()
+
+
+class Server(SQLModel, table=True):
+    """A customer's server the desk watches (技术维保服务); vendor-operated ones (乙方运维)
+    get the full monitoring service."""
+
+    __tablename__ = "servers"
+    __mapper_args__ = {"version_id_col": _server_version}
+    __table_args__ = (UniqueConstraint("customer_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    contract_id: int | None = Field(default=None, foreign_key="contracts.id")
+    name: str = Field(max_length=NAME_MAX)
+    address: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=80)  # e.g. 数据库主库, 应用服务器
+    vendor_operated: bool = False
+    prometheus_instance: str = Field(default="", max_length=200)  # the `instance` label
+    exporter_url: str = Field(default="", max_length=300)  # direct node_exporter scraping
+    cpu_critical: int = 95  # percent
+    memory_critical: int = 95
+    disk_critical: int = 95
+    active: bool = True
+    version: int | None = Field(default=None, sa_column=_server_version)
+
+
+_cloud_version = _version()
+
+
+class CloudResource(SQLModel, table=True):
+    """Something the customer rents that must be renewed in time (云续费): a cloud server,
+    a database, bandwidth, a domain, a certificate."""
+
+    __tablename__ = "cloud_resources"
+    __mapper_args__ = {"version_id_col": _cloud_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    server_id: int | None = Field(default=None, foreign_key="servers.id")
+    kind: str = Field(max_length=40)
+    name: str = Field(max_length=NAME_MAX)
+    provider: str = Field(default="", max_length=80)
+    expires_on: date
+    auto_renew: bool = False
+    notes: str = Field(default="", sa_column=_text())
+    version: int | None = Field(default=None, sa_column=_cloud_version)

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     calendars_dir: str = ""  # extra calendars, looked up before the shipped ones
     keymap: dict[str, str] = Field(default_factory=dict)
     notifiers: dict[str, Any] = Field(default_factory=dict)
+    prometheus_url: str = ""  # e.g. http://127.0.0.1:9090: servers with an instance label
     # The daemon's daily backup of this database: local "HH:MM" ("" for none), where, how many.
     backup_daily: str = Field(default="03:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$")
     backup_dir: str = ""  # empty: "backups" in the user data folder

@@ -149,3 +149,50 @@ def _resource_json(resource: CloudResource, today: date) -> dict:
         "expires_on": resource.expires_on.isoformat(), "auto_renew": resource.auto_renew,
         "days_left": days_left(resource.expires_on, today),
     }  # fmt: skip
+
+
+@servers_app.command("health")
+def health(ctx: typer.Context, customer: Customer = None, as_json: Json = False) -> None:
+    """Check every server now (Prometheus if `prometheus_url` is set, else its exporter)."""
+    from helpdesk_tui.services.server_health import check_servers
+
+    settings = options(ctx).settings()
+    desk = ready_desk(settings)
+    with desk.store.read() as session:
+        owner = find_customer(session, customer).id if customer else None
+    checks = check_servers(desk, settings.prometheus_url, owner)
+    if as_json:
+        print_json([_check_json(check) for check in checks])
+        return
+    for check in checks:
+        print(_check_line(check))
+
+
+def _check_json(check) -> dict:
+    h = check.health
+    return {
+        "server_id": check.server_id, "name": check.name, "customer": check.customer,
+        "source": h.source if h else None, "up": h.up if h else None,
+        "cpu_percent": h.cpu_percent if h else None,
+        "memory_percent": h.memory_percent if h else None,
+        "disks": [{"mount": d.mount, "percent": d.percent} for d in h.disks] if h else [],
+        "apt_upgrades_pending": h.apt_upgrades_pending if h else None,
+        "problems": list(h.problems) if h else ["no Prometheus instance or exporter URL"],
+        "findings": [{"kind": f.kind, "subject": f.subject, "level": f.level,
+                      "value": f.value, "detail": f.detail} for f in check.findings],
+    }  # fmt: skip
+
+
+def _check_line(check) -> str:
+    h = check.health
+    name = f"{fit(one_line(check.customer), 20)} {fit(one_line(check.name), 16)}"
+    if h is None:
+        return f"{name} not monitored (no instance label or exporter URL)"
+    state = "up" if h.up else ("DOWN" if h.up is False else "?")
+    worst = max((d.percent for d in h.disks if d.percent is not None), default=None)
+    figures = "  ".join(
+        f"{label} {value:5.1f}%" if value is not None else f"{label}   —  "
+        for label, value in (("cpu", h.cpu_percent), ("mem", h.memory_percent), ("disk", worst))
+    )
+    alarms = "; ".join(one_line(f.detail) for f in check.findings)
+    return f"{name} {state:<4} {figures}  {alarms}"

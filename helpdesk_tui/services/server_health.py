@@ -1,0 +1,90 @@
+"""Checking the registered servers now: each through Prometheus (its `instance` label,
+when a Prometheus is configured) or by scraping its node_exporter, then judged against
+its own critical thresholds. Network I/O, so callers run it off any UI loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from helpdesk_tui.domain.health import Finding, ServerHealth, Thresholds, evaluate
+from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.store.models import Customer, Server
+
+TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    server_id: int
+    name: str
+    customer: str
+    health: ServerHealth | None  # None: neither a Prometheus instance nor an exporter URL
+    findings: tuple[Finding, ...]
+
+
+def check_servers(
+    desk: Desk, prometheus_url: str = "", customer_id: int | None = None
+) -> list[ServerCheck]:
+    listed = _active_servers(desk, customer_id)
+    now = desk.now()
+    healths = _through_prometheus(prometheus_url, listed, now) | _by_scraping(listed, now)
+    return [_check(server, customer, healths.get(server.id or 0)) for server, customer in listed]
+
+
+def _check(server: Server, customer: str, health: ServerHealth | None) -> ServerCheck:
+    findings = tuple(evaluate(health, _thresholds(server))) if health else ()
+    return ServerCheck(server.id or 0, server.name, customer, health, findings)
+
+
+def _active_servers(desk: Desk, customer_id: int | None) -> list[tuple[Server, str]]:
+    query = (
+        select(Server, Customer.name)
+        .join(Customer, Customer.id == Server.customer_id)
+        .where(Server.active.is_(True))
+        .order_by(Customer.name, Server.name)
+    )
+    if customer_id is not None:
+        query = query.where(Server.customer_id == customer_id)
+    with desk.store.read() as session:
+        return [(server, name) for server, name in session.execute(query)]
+
+
+def _through_prometheus(url: str, listed, now) -> dict[int, ServerHealth]:
+    chosen = {s.id: s.prometheus_instance for s, _ in listed if url and s.prometheus_instance}
+    if not chosen:
+        return {}
+    from helpdesk_tui.monitoring.prometheus import PrometheusSource
+
+    with PrometheusSource(url, timeout=TIMEOUT) as source:
+        found = source.collect(list(chosen.values()), now)
+    return {server_id: found[instance] for server_id, instance in chosen.items()}
+
+
+def _by_scraping(listed, now) -> dict[int, ServerHealth]:
+    chosen = {
+        f"server-{s.id}": (s.id, s.exporter_url)
+        for s, _ in listed
+        if s.exporter_url and not s.prometheus_instance
+    }
+    if not chosen:
+        return {}
+    from helpdesk_tui.monitoring.node_exporter import ScrapeSource
+
+    urls = {key: url for key, (_, url) in chosen.items()}
+    with ScrapeSource(timeout=TIMEOUT, urls=urls) as source:
+        found = source.collect(list(chosen), now)
+    return {server_id: found[key] for key, (server_id, _) in chosen.items()}
+
+
+def _thresholds(server: Server) -> Thresholds:
+    defaults = Thresholds()
+    return Thresholds(
+        cpu_warn=min(defaults.cpu_warn, server.cpu_critical - 1),
+        cpu_crit=server.cpu_critical,
+        memory_warn=min(defaults.memory_warn, server.memory_critical - 1),
+        memory_crit=server.memory_critical,
+        disk_warn=min(defaults.disk_warn, server.disk_critical - 1),
+        disk_crit=server.disk_critical,
+    )

@@ -46,7 +46,7 @@ async def _run(desk: Desk, settings: Settings, owner: str) -> None:
 def backup_once(desk: Desk, settings: Settings, owner: str) -> Path | None:
     """Make today's backup unless another process has; returns the file made here."""
     slot = _todays_slot(desk.now(), settings)
-    if not claim_once(desk, "backup:daily", slot, owner):
+    if not claim_once(desk, "job:daily-backup", slot, owner):
         return None
     folder = Path(settings.backup_dir or default_backup_folder())
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from helpdesk_tui.cli import (
     admin,
     alerts,
     backup,
+    backup_plans,
     engineers,
     roster,
     servers,
@@ -35,6 +36,7 @@ app.add_typer(roster.app, name="roster")
 app.add_typer(engineers.app, name="engineer")
 app.add_typer(training.app, name="training")
 app.add_typer(backup.app, name="backup")
+app.add_typer(backup_plans.app, name="backup-plan")
 app.add_typer(servers.servers_app, name="server")
 app.add_typer(servers.cloud_app, name="cloud")
 app.command("daemon")(alerts.daemon)

@@ -21,6 +21,7 @@ from helpdesk_tui.domain.alert_rules import Moment, sweep_step
 from helpdesk_tui.domain.errors import InvalidInput, NotFound
 from helpdesk_tui.services.alert_source import About, AlertSource
 from helpdesk_tui.services.audit import record
+from helpdesk_tui.services.backup_plans import BackupPlanAlerts
 from helpdesk_tui.services.cloud import RenewalAlerts
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.ticket_alerts import TicketAlerts
@@ -38,6 +39,7 @@ SOURCES: dict[str, AlertSource] = {
     "ticket": TicketAlerts(),
     "training": TrainingAlerts(),
     "renewal": RenewalAlerts(),
+    "backup": BackupPlanAlerts(),
 }
 
 

@@ -385,3 +385,26 @@ class CloudResource(SQLModel, table=True):
     auto_renew: bool = False
     notes: str = Field(default="", sa_column=_text())
     version: int | None = Field(default=None, sa_column=_cloud_version)
+
+
+_backup_plan_version = _version()
+
+
+class BackupPlan(SQLModel, table=True):
+    """A customer system's backup plan (备份方案): what, where, how often, how long kept,
+    and when it last worked and was last proved by a restore."""
+
+    __tablename__ = "backup_plans"
+    __mapper_args__ = {"version_id_col": _backup_plan_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    system: str = Field(max_length=NAME_MAX)  # e.g. HIS 数据库
+    what: str = Field(default="", max_length=300)  # e.g. 全量 + binlog
+    location: str = Field(default="", max_length=300)  # e.g. OSS 杭州 bucket his-backup
+    interval_hours: int = 24
+    retention_days: int = 30
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    last_success_at: datetime | None = Field(default=None, sa_column=_instant())
+    last_verified_at: datetime | None = Field(default=None, sa_column=_instant())
+    version: int | None = Field(default=None, sa_column=_backup_plan_version)

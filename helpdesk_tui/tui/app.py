@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
@@ -156,7 +158,10 @@ class HelpdeskApp(App):
 
     def _tick(self) -> None:
         tick = getattr(self.screen, "tick", None)
-        if tick is not None:
+        if tick is None:
+            return
+        # A screen still composing or being torn down has nothing to repaint this second.
+        with contextlib.suppress(NoMatches):
             tick()
 
     def notify(

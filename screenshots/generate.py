@@ -48,6 +48,13 @@ async def wall_loaded(pilot) -> None:
     await until(pilot, lambda: any(d.value != "0" for d in pilot.app.screen.query(Digits)))
 
 
+async def training_then(pilot, *keys: str) -> None:
+    await training_loaded(pilot)
+    for key in keys:
+        await pilot.press(key)
+    await pilot.pause()
+
+
 SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "queue-zh": ("zh", {}, queue_loaded),
     "queue-en": ("en", {}, queue_loaded),
@@ -59,6 +66,7 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "wall": ("zh", {"wall": True, "read_only": True}, wall_loaded),
     "alerts": ("zh", {}, alerts_loaded),
     "training": ("zh", {}, training_loaded),
+    "training-week": ("en", {}, lambda pilot: training_then(pilot, "v")),
 }
 
 

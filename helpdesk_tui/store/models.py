@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.domain.limits import NAME_MAX, TITLE_MAX
@@ -152,6 +152,9 @@ class Ticket(SQLModel, table=True):
     resolution_summary: str = Field(default="", sa_column=_text())  # 维护总结
     rating: int | None = None  # the customer's 1-5 on acceptance
     acceptance_comment: str = Field(default="", sa_column=_text())
+    kind: str = Field(default="fault", max_length=16)  # fault | migration | defect
+    root_cause: str = Field(default="", sa_column=_text())  # 故障分析: why it happened
+    fix_applied: str = Field(default="", sa_column=_text())  # 故障分析: what fixed it
     version: int | None = Field(default=None, sa_column=_ticket_version)
 
     @property
@@ -361,6 +364,9 @@ class Server(SQLModel, table=True):
     cpu_critical: int = 95  # percent
     memory_critical: int = 95
     disk_critical: int = 95
+    capacity_warn_days: int = 30  # flag a disk whose trend says full sooner than this
+    updates_pending: int | None = None  # entered by hand where no apt collector reports
+    security_updates_pending: int | None = None
     active: bool = True
     version: int | None = Field(default=None, sa_column=_server_version)
 
@@ -408,3 +414,108 @@ class BackupPlan(SQLModel, table=True):
     last_success_at: datetime | None = Field(default=None, sa_column=_instant())
     last_verified_at: datetime | None = Field(default=None, sa_column=_instant())
     version: int | None = Field(default=None, sa_column=_backup_plan_version)
+
+
+class HealthSample(SQLModel, table=True):
+    """One collection round's look at one server: the history behind sparklines, peaks
+    and the capacity trend. Written by the collector only; old rows are pruned."""
+
+    __tablename__ = "health_samples"
+    __table_args__ = (Index("ix_health_samples_server_at", "server_id", "collected_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="servers.id")
+    collected_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+    source: str = Field(max_length=16)  # prometheus | scrape | local
+    up: bool | None = None
+    cpu_percent: float | None = None
+    memory_percent: float | None = None
+    load1: float | None = None
+    uptime_seconds: float | None = None
+    net_in_bps: float | None = None
+    net_out_bps: float | None = None
+    net_in_peak_1h: float | None = None
+    net_out_peak_1h: float | None = None
+    net_in_peak_24h: float | None = None
+    net_out_peak_24h: float | None = None
+    disk_max_percent: float | None = None  # the fullest disk, for the trend at a glance
+    apt_upgrades_pending: int | None = None
+    apt_security_pending: int | None = None
+    disks: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    services: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    findings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    problems: str = Field(default="", sa_column=_text())
+
+
+class HealthIncident(SQLModel, table=True):
+    """A finding that persists across rounds (kind + subject on one server), from the
+    round it was first seen until the round it cleared: the alert's subject and, once
+    sustained and critical, the one monitoring ticket it opens."""
+
+    __tablename__ = "health_incidents"
+    __table_args__ = (Index("ix_health_incidents_open", "server_id", "cleared_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="servers.id")
+    kind: str = Field(max_length=16)  # down | cpu | memory | disk | service
+    subject: str = Field(max_length=200)  # the instance, a mount point or a unit
+    level: str = Field(max_length=16)  # warning | critical (the worst seen)
+    detail: str = Field(default="", max_length=300)
+    first_seen_at: datetime = Field(sa_column=_instant(nullable=False))
+    last_seen_at: datetime = Field(sa_column=_instant(nullable=False))
+    rounds: int = 1  # consecutive rounds it was found in
+    cleared_at: datetime | None = Field(default=None, sa_column=_instant())
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id")
+
+
+class JobLease(SQLModel, table=True):
+    """Who runs a periodic job that must run in one process at a time (health
+    collection): held until `expires_at`, renewed by its holder each round, taken over
+    by another process once it has lapsed."""
+
+    __tablename__ = "job_leases"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=128)
+    expires_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+_recovery_plan_version = _version()
+
+
+class RecoveryPlan(SQLModel, table=True):
+    """A customer system's disaster-recovery plan (灾难恢复预案): the steps, the objectives
+    (RTO/RPO), who to call, and when it was last rehearsed."""
+
+    __tablename__ = "recovery_plans"
+    __mapper_args__ = {"version_id_col": _recovery_plan_version}
+    __table_args__ = (UniqueConstraint("customer_id", "system"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    system: str = Field(max_length=NAME_MAX)
+    rto_minutes: int  # recovery time objective
+    rpo_minutes: int  # recovery point objective
+    steps: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    contacts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    drill_interval_days: int = 180
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    last_drill_on: date | None = None
+    last_drill_notes: str = Field(default="", sa_column=_text())
+    version: int | None = Field(default=None, sa_column=_recovery_plan_version)
+
+
+class PatchRecord(SQLModel, table=True):
+    """A patch or upgrade applied to a server (补丁记录, 定期服务)."""
+
+    __tablename__ = "patch_records"
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="servers.id", index=True)
+    applied_at: datetime = Field(sa_column=_instant(nullable=False))
+    applied_by: str = Field(max_length=64)
+    packages: str = Field(default="", sa_column=_text())
+    description: str = Field(default="", sa_column=_text())
+    security: bool = False
+    reboot_required: bool = False
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id")

@@ -133,6 +133,8 @@ def _verify_sqlite(path: Path, known: set[str]) -> BackupReport:
                   for t in tables}  # fmt: skip
     except sqlite3.DatabaseError as error:
         raise InvalidInput(f"{path} is damaged: {error}") from None
+    except UnicodeDecodeError:  # sqlite3 decodes its own report, which holds damaged bytes
+        raise InvalidInput(f"{path} is damaged: unreadable bytes in its pages") from None
     finally:
         connection.close()
     return BackupReport(path, "sqlite", revision, path.stat().st_size, counts)

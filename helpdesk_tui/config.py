@@ -22,6 +22,7 @@ from pydantic_settings import (
 from helpdesk_tui.domain.errors import InvalidInput
 
 APP_NAME = "helpdesk_tui"
+MIN_HEALTH_EVERY = 10  # seconds between health rounds; Prometheus' own default is 15 s
 
 
 def config_file() -> Path:
@@ -87,6 +88,17 @@ class Settings(BaseSettings):
     backup_daily: str = Field(default="03:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$")
     backup_dir: str = ""  # empty: "backups" in the user data folder
     backup_keep: int = Field(default=14, ge=1, le=3650)
+    # Server health collection: a round every `health_every` seconds (0: no collection in
+    # this process), samples kept `health_keep_days` (hourly beyond the last 48 h).
+    health_every: int = Field(default=60, ge=0, le=86_400)
+    health_keep_days: int = Field(default=35, ge=3, le=3650)
+
+    @field_validator("health_every")
+    @classmethod
+    def _sensible_interval(cls, value: int) -> int:
+        if 0 < value < MIN_HEALTH_EVERY:
+            raise ValueError(f"0 (off) or at least {MIN_HEALTH_EVERY} seconds")
+        return value
 
     @field_validator("tz")
     @classmethod

@@ -54,5 +54,8 @@ class Texts:
     def channel(self, value: str) -> str:
         return self.get(f"channel.{value}")
 
+    def ticket_kind(self, value: str) -> str:
+        return self.get(f"ticket_kind.{value}")
+
     def state(self, value: str) -> str:
         return self.get(f"state.{value}")

@@ -1,5 +1,5 @@
 """`helpdesk daemon`: the alert scheduler with no console, for the hours nobody watches,
-and the daily backup of the desk's database.
+the daily backup of the desk's database and server health collection.
 
 It sweeps on a schedule, wakes at the next alert moment, and re-arms that wake-up within a
 second of any change made elsewhere (the change feed), until SIGTERM or SIGINT.
@@ -13,6 +13,7 @@ import signal
 from datetime import timedelta
 
 from helpdesk_tui.alerts.backup_job import add_daily_backup
+from helpdesk_tui.alerts.health_job import add_health_collection, give_up_health_lease
 from helpdesk_tui.alerts.routing import remote_sender
 from helpdesk_tui.alerts.runner import AlertRunner, process_name
 from helpdesk_tui.config import Settings
@@ -39,6 +40,7 @@ async def _serve(desk: Desk, settings: Settings, sweep_seconds: int) -> None:
     runner.start()
     assert runner.scheduler is not None
     add_daily_backup(runner.scheduler, desk, settings, owner)
+    add_health_collection(runner.scheduler, desk, settings, owner)
     log.info("alert daemon %s started on %s", owner, desk.store.engine.url.render_as_string())
     try:
         while not stop.is_set():
@@ -49,5 +51,6 @@ async def _serve(desk: Desk, settings: Settings, sweep_seconds: int) -> None:
                     await runner.rearm()
     finally:
         await runner.stop()
+        await give_up_health_lease(desk, owner)
         feed.close()
         log.info("alert daemon %s stopped after %d sweeps", owner, runner.sweeps)

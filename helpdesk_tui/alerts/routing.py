@@ -24,13 +24,15 @@ from helpdesk_tui.alerts.notifiers import (
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.services.alerts import Addressee, AlertMessage
 
+TITLE_MAX = 120  # a phone's notification shows about this much
+
 
 def alert_title(message: AlertMessage, texts: Texts) -> str:
-    target = (
-        texts(f"alert.{message.target}")
-        if texts.has(f"alert.{message.target}")
-        else (message.target)
-    )
+    """A ticket's clock: `T-000123 响应时限已用 75%`. Any other kind (a server, a backup,
+    a drill) says what it is about, which only its summary knows."""
+    if not texts.has(f"alert.{message.target}"):
+        return _one_line(message.summary, TITLE_MAX)
+    target = texts(f"alert.{message.target}")
     if message.repeat:
         what = texts("alert.reminder", target=target, count=message.repeat)
     elif message.threshold >= 100:
@@ -41,10 +43,19 @@ def alert_title(message: AlertMessage, texts: Texts) -> str:
 
 
 def alert_body(message: AlertMessage, texts: Texts, zone: ZoneInfo) -> str:
-    lines = [message.summary, texts("alert.due", at=_local(message.due_at, zone))]
+    lines = [message.summary]
+    kind = f"alert_kind.{message.target}"
+    if not texts.has(f"alert.{message.target}") and texts.has(kind):
+        lines.append(texts(kind))
+    lines.append(texts("alert.due", at=_local(message.due_at, zone)))
     if message.late:
         lines.append(texts("alert.late"))
     return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def notification(

@@ -12,6 +12,8 @@ from helpdesk_tui.cli import (
     backup,
     backup_plans,
     engineers,
+    patches,
+    recovery,
     roster,
     servers,
     sla,
@@ -39,6 +41,8 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(backup_plans.app, name="backup-plan")
 app.add_typer(servers.servers_app, name="server")
 app.add_typer(servers.cloud_app, name="cloud")
+app.add_typer(recovery.app, name="dr")
+app.add_typer(patches.app, name="patch")
 app.command("daemon")(alerts.daemon)
 admin.register(app)
 

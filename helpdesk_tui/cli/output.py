@@ -34,6 +34,7 @@ def ticket_json(row: TicketRow, now: datetime, zone: ZoneInfo) -> dict[str, Any]
         "severity": t.severity,
         "status": t.status,
         "channel": t.channel,
+        "kind": t.kind,
         "assignee": row.assignee,
         "reported_at": iso(t.reported_at, zone),
         "created_at": iso(t.created_at, zone),
@@ -51,6 +52,8 @@ def ticket_json(row: TicketRow, now: datetime, zone: ZoneInfo) -> dict[str, Any]
         "fix_remaining_seconds": t.fix_remaining_seconds,
         "paused_seconds": t.paused_seconds,
         "rating": t.rating,
+        "root_cause": t.root_cause,
+        "fix_applied": t.fix_applied,
         "version": t.version,
     }
 

@@ -3,7 +3,7 @@ what they rent that must be renewed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -11,7 +11,7 @@ import typer
 from helpdesk_tui.cli.context import options
 from helpdesk_tui.cli.desk import ready_desk
 from helpdesk_tui.cli.output import print_json
-from helpdesk_tui.domain.errors import InvalidInput
+from helpdesk_tui.domain.errors import Conflict, InvalidInput
 from helpdesk_tui.domain.renewal import WARN_DAYS, days_left
 from helpdesk_tui.safe_text import fit, one_line
 from helpdesk_tui.services import cloud as use
@@ -196,3 +196,106 @@ def _check_line(check) -> str:
     )
     alarms = "; ".join(one_line(f.detail) for f in check.findings)
     return f"{name} {state:<4} {figures}  {alarms}"
+
+
+# -- stored health: collection rounds, incidents, history, pending updates ------------------
+
+HISTORY_HOURS_MAX = 24 * 35
+CLI_LEASE_TTL = timedelta(minutes=5)  # when this process does not collect periodically
+
+
+@servers_app.command("collect")
+def collect(ctx: typer.Context, as_json: Json = False) -> None:
+    """One health round now, stored: samples, incidents, monitoring tickets, alerts.
+
+    Refused (exit 3) while another process (a daemon, a console) is the collector: its
+    rounds are stored already."""
+    from helpdesk_tui.alerts.health_job import LEASE, lease_ttl
+    from helpdesk_tui.alerts.runner import process_name
+    from helpdesk_tui.cli.health_output import round_json, round_lines
+    from helpdesk_tui.services.health_collector import collect_round
+    from helpdesk_tui.services.job_lease import current, hold, release
+
+    settings = options(ctx).settings()
+    desk = ready_desk(settings)
+    holder = process_name("cli")
+    ttl = lease_ttl(settings) if settings.health_every else CLI_LEASE_TTL
+    if not hold(desk, LEASE, holder, ttl):
+        lease = current(desk, LEASE)
+        who = f"{lease.holder} until {desk.local(lease.expires_at)}" if lease else "another process"
+        raise Conflict(f"health collection is running in {who}: see `helpdesk server incidents`")
+    try:
+        report = collect_round(desk, settings.prometheus_url, keep_days=settings.health_keep_days)
+    finally:
+        release(desk, LEASE, holder)
+    if as_json:
+        print_json(round_json(report, desk.zone))
+        return
+    for line in round_lines(report):
+        print(line)
+
+
+@servers_app.command("incidents")
+def incidents(
+    ctx: typer.Context,
+    include_cleared: Annotated[
+        bool, typer.Option("--all", help="Cleared incidents too, newest first")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Open health incidents (a finding that persists from round to round)."""
+    from helpdesk_tui.cli.health_output import incident_json, incident_line
+    from helpdesk_tui.services.health_history import list_incidents
+
+    desk = ready_desk(options(ctx).settings())
+    with desk.store.read() as session:
+        rows = list_incidents(session, include_cleared=include_cleared)
+    if as_json:
+        print_json([incident_json(row, desk.zone) for row in rows])
+        return
+    for row in rows:
+        print(incident_line(row, desk.zone))
+
+
+@servers_app.command("history")
+def history(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The server's name")],
+    customer: Annotated[str, typer.Option(help="The server's customer")],
+    hours: Annotated[int, typer.Option(help="How far back (hourly beyond 48 h)")] = 24,
+    as_json: Json = False,
+) -> None:
+    """A server's stored samples, oldest first."""
+    from helpdesk_tui.cli.health_output import sample_json, sample_line
+    from helpdesk_tui.services.health_history import samples_between
+    from helpdesk_tui.services.patches import find_server
+
+    if not 1 <= hours <= HISTORY_HOURS_MAX:
+        raise InvalidInput(f"--hours: expected 1 to {HISTORY_HOURS_MAX}")
+    desk = ready_desk(options(ctx).settings())
+    now = desk.now()
+    with desk.store.read() as session:
+        server = find_server(session, name, customer)
+        samples = samples_between(session, server.id or 0, now - timedelta(hours=hours), now)
+    if as_json:
+        print_json([sample_json(sample, desk.zone) for sample in samples])
+        return
+    for sample in samples:
+        print(sample_line(sample, desk.zone))
+
+
+@servers_app.command("pending")
+def pending(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The server's name")],
+    customer: Annotated[str, typer.Option(help="The server's customer")],
+    updates: Annotated[int, typer.Option(help="Pending updates, all origins")],
+    security: Annotated[int, typer.Option(help="Of which security updates")],
+) -> None:
+    """Enter a server's pending updates by hand (where no apt collector reports them)."""
+    from helpdesk_tui.services.patches import set_pending
+
+    desk = ready_desk(options(ctx).settings())
+    server = set_pending(desk, name, updates, security, customer=customer)
+    print(f"server {server.id} ({one_line(server.name)}): {updates} update(s) pending, "
+          f"{security} security")  # fmt: skip

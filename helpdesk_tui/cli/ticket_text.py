@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpdesk_tui.domain.ticket_kind import KIND_ZH
 from helpdesk_tui.safe_text import one_line, printable
 
 
@@ -16,6 +17,7 @@ def print_detail(data: dict[str, Any]) -> None:
         ("severity", data["severity"]),
         ("status", data["status"]),
         ("channel", data["channel"]),
+        ("kind", f"{data['kind']} {KIND_ZH.get(data['kind'], '')}".strip()),
         ("assignee", data["assignee"]),
         ("reported", data["reported_at"]),
         ("response", f"{data['response_state']}, due {data['response_due_at']}"),
@@ -29,6 +31,10 @@ def print_detail(data: dict[str, Any]) -> None:
         print("\n" + printable(data["description"]))
     if data["resolution_summary"]:
         print("\nsummary: " + printable(data["resolution_summary"]))
+    if data["root_cause"] or data["fix_applied"]:
+        print("\nfault analysis (故障分析):")
+        print("  cause: " + printable(data["root_cause"]).replace("\n", "\n    "))
+        print("  fix:   " + printable(data["fix_applied"] or "-").replace("\n", "\n    "))
     if data["work_log"]:
         print("\nwork log:")
         for entry in data["work_log"]:

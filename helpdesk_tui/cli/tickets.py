@@ -20,6 +20,7 @@ from helpdesk_tui.domain.channel import parse_channel
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.domain.lifecycle import parse_status
 from helpdesk_tui.domain.severity import parse_severity
+from helpdesk_tui.domain.ticket_kind import parse_ticket_kind
 from helpdesk_tui.services import tickets as use
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Ticket
@@ -73,9 +74,12 @@ def new(
     contact: Annotated[str, typer.Option(help="Who called: name, phone or e-mail")] = "",
     description: Annotated[str, typer.Option(help="Details")] = "",
     assignee: Annotated[str, typer.Option(help="Engineer login")] = "",
+    kind: Annotated[
+        str, typer.Option(help="fault|migration|defect or 故障处理|数据迁移|缺陷修复")
+    ] = "fault",
     as_json: Json = False,
 ) -> None:
-    """Open a ticket."""
+    """Open a ticket: a fault, or a work order for a data migration or a defect fix."""
     settings = options(ctx).settings()
     request = use.NewTicket(
         customer=customer,
@@ -86,6 +90,7 @@ def new(
         contact=contact,
         assignee=assignee,
         reported_at=parse_instant(reported_at, settings.zone, "reported-at"),
+        kind=parse_ticket_kind(kind),
     )
     desk = ready_desk(settings)
     _report(desk, use.new_ticket(desk, request), as_json)
@@ -110,16 +115,21 @@ def list_(
         str | None, typer.Option(help="Only this engineer's ('' for unassigned)")
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind: fault|migration|defect (or 中文)")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """List tickets; with --open in queue order, most urgent deadline first."""
     settings = options(ctx).settings()
+    only_kind = (Ticket.kind == parse_ticket_kind(kind).value,) if kind else ()
     flt = TicketFilter(
         open_only=open_only,
         severities=tuple(parse_severity(s).value for s in severity or ()),
         statuses=tuple(parse_status(s).value for s in status or ()),
         assignee=assignee,
         limit=limit,
+        extra=only_kind,
     )
     desk = ready_desk(settings)
     now = desk.now()
@@ -280,4 +290,22 @@ def log(
         lambda desk, when: use.log_work(
             desk, ref, text, minutes, at=when, expected_version=expect_version
         ),
+    )
+
+
+@app.command("analyse")
+def analyse(
+    ctx: typer.Context,
+    ref: Ref,
+    cause: Annotated[str, typer.Option(help="Why it happened (故障分析: 故障原因)")],
+    fix: Annotated[str, typer.Option(help="What fixed it (解决方案)")] = "",
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Record the fault analysis: root cause and fix (not required to resolve)."""
+    _edit(
+        ctx,
+        None,
+        as_json,
+        lambda desk, _: use.analyse(desk, ref, cause, fix, expected_version=expect_version),
     )

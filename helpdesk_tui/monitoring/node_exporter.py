@@ -58,6 +58,10 @@ class ScrapeSource:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def set_urls(self, urls: Mapping[str, str]) -> None:
+        """The pages of this round (servers come and go); counters stay remembered."""
+        self._urls = dict(urls)
+
     def url_of(self, instance: str) -> str:
         return self._urls.get(instance) or f"http://{instance}/metrics"
 

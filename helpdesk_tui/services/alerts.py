@@ -24,6 +24,8 @@ from helpdesk_tui.services.audit import record
 from helpdesk_tui.services.backup_plans import BackupPlanAlerts
 from helpdesk_tui.services.cloud import RenewalAlerts
 from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.services.health_alerts import HealthAlerts
+from helpdesk_tui.services.recovery_plans import RecoveryPlanAlerts
 from helpdesk_tui.services.ticket_alerts import TicketAlerts
 from helpdesk_tui.services.training_alerts import TrainingAlerts
 from helpdesk_tui.store.models import AlertClaim, AlertTimer, Engineer
@@ -40,6 +42,8 @@ SOURCES: dict[str, AlertSource] = {
     "training": TrainingAlerts(),
     "renewal": RenewalAlerts(),
     "backup": BackupPlanAlerts(),
+    "health": HealthAlerts(),
+    "drill": RecoveryPlanAlerts(),
 }
 
 

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from helpdesk_tui.domain.errors import InvalidInput
 from helpdesk_tui.reference_data import data_dir, policy_with_override
 from helpdesk_tui.services.audit import record
+from helpdesk_tui.services.demo_health import add_demo_health
+from helpdesk_tui.services.demo_maintenance import add_demo_maintenance
 from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory, insert_chunk
 from helpdesk_tui.services.demo_training import add_demo_training
 from helpdesk_tui.services.desk import Desk
@@ -91,6 +93,8 @@ def generate(
     with desk.store.write() as session:
         _add_alert_timers(session, first_id, now)
     add_demo_training(desk, words, rng, now)
+    add_demo_maintenance(desk, seed, now)
+    add_demo_health(desk, seed, now)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
 
 

@@ -4,13 +4,17 @@ its own critical thresholds. Network I/O, so callers run it off any UI loop."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from helpdesk_tui.domain.health import Finding, ServerHealth, Thresholds, evaluate
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Customer, Server
+
+if TYPE_CHECKING:
+    from helpdesk_tui.monitoring.node_exporter import ScrapeSource
 
 TIMEOUT = 5.0
 
@@ -25,11 +29,17 @@ class ServerCheck:
 
 
 def check_servers(
-    desk: Desk, prometheus_url: str = "", customer_id: int | None = None
+    desk: Desk,
+    prometheus_url: str = "",
+    customer_id: int | None = None,
+    scraper: ScrapeSource | None = None,
 ) -> list[ServerCheck]:
+    """`scraper`: a source kept from round to round, whose remembered counters give the
+    scraped servers their CPU and network rates; without one, a scraped server's rates
+    are unknown (one scrape has nothing to compare with)."""
     listed = _active_servers(desk, customer_id)
     now = desk.now()
-    healths = _through_prometheus(prometheus_url, listed, now) | _by_scraping(listed, now)
+    healths = _through_prometheus(prometheus_url, listed, now) | _by_scraping(listed, now, scraper)
     return [_check(server, customer, healths.get(server.id or 0)) for server, customer in listed]
 
 
@@ -62,20 +72,30 @@ def _through_prometheus(url: str, listed, now) -> dict[int, ServerHealth]:
     return {server_id: found[instance] for server_id, instance in chosen.items()}
 
 
-def _by_scraping(listed, now) -> dict[int, ServerHealth]:
+def _by_scraping(listed, now, scraper: ScrapeSource | None) -> dict[int, ServerHealth]:
+    # The key names the URL too: counters remembered for one page never meet another's.
     chosen = {
-        f"server-{s.id}": (s.id, s.exporter_url)
+        f"server-{s.id}@{s.exporter_url}": (s.id, s.exporter_url)
         for s, _ in listed
         if s.exporter_url and not s.prometheus_instance
     }
     if not chosen:
         return {}
-    from helpdesk_tui.monitoring.node_exporter import ScrapeSource
-
     urls = {key: url for key, (_, url) in chosen.items()}
-    with ScrapeSource(timeout=TIMEOUT, urls=urls) as source:
-        found = source.collect(list(chosen), now)
-    return {server_id: found[key] for key, (server_id, _) in chosen.items()}
+    if scraper is not None:
+        scraper.set_urls(urls)
+        found = scraper.collect(list(chosen), now)
+    else:
+        from helpdesk_tui.monitoring.node_exporter import ScrapeSource
+
+        with ScrapeSource(timeout=TIMEOUT, urls=urls) as source:
+            found = source.collect(list(chosen), now)
+    return {server_id: _named(found[key], f"server-{server_id}")
+            for key, (server_id, _) in chosen.items()}  # fmt: skip
+
+
+def _named(health: ServerHealth, instance: str) -> ServerHealth:
+    return replace(health, instance=instance)
 
 
 def _thresholds(server: Server) -> Thresholds:

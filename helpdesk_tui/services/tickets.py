@@ -23,6 +23,7 @@ from helpdesk_tui.domain.lifecycle import (
 )
 from helpdesk_tui.domain.severity import Severity
 from helpdesk_tui.domain.sla import deadlines
+from helpdesk_tui.domain.ticket_kind import TicketKind
 from helpdesk_tui.services.audit import last_change, record
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.directory import find_customer, find_engineer, find_or_add_contact
@@ -32,6 +33,7 @@ from helpdesk_tui.services.ticket_alerts import clock_facts, sync_ticket_timers
 from helpdesk_tui.store.models import ClockPause, Ticket, WorkLogEntry, ticket_key
 
 MAX_TICKET_ID = 10**12
+ANALYSIS_MAX = 4000
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class NewTicket:
     contact: str = ""
     assignee: str = ""
     reported_at: datetime | None = None
+    kind: TicketKind = TicketKind.FAULT
 
 
 def parse_ticket_ref(ref: str | int) -> int:
@@ -87,6 +90,7 @@ def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
             severity=request.severity.value,
             status=Status.NEW.value,
             channel=request.channel.value,
+            kind=request.kind.value,
             assignee_id=assignee.id if assignee else None,
             created_by=desk.actor,
             reported_at=reported_at,
@@ -191,6 +195,29 @@ def change_severity(
         ticket.updated_at = desk.now()
         detail = {"before": before, "after": _deadline_snapshot(ticket)}
         record(session, desk, "ticket", ticket.id, "severity", detail)
+        return ticket
+
+
+def analyse(
+    desk: Desk,
+    ref: str,
+    root_cause: str,
+    fix_applied: str = "",
+    *,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The fault analysis (故障分析): why it happened and what fixed it. Any ticket but a
+    cancelled one; writing it again replaces it (the audit trail keeps every version).
+    Resolving never requires it."""
+    root_cause = limits.required_text(root_cause, "root cause", ANALYSIS_MAX)
+    fix_applied = limits.bounded_text(fix_applied, "fix applied", ANALYSIS_MAX)
+    with _editing(desk, ref, expected_version) as (session, ticket):
+        if Status(ticket.status) is Status.CANCELLED:
+            raise IllegalTransition(f"{ticket.key} is cancelled: there is no fault to analyse")
+        ticket.root_cause, ticket.fix_applied = root_cause, fix_applied
+        ticket.updated_at = desk.now()
+        detail = {"root_cause": root_cause, "fix_applied": fix_applied}
+        record(session, desk, "ticket", ticket.id, "analyse", detail)
         return ticket
 
 
@@ -363,6 +390,7 @@ def _snapshot(ticket: Ticket) -> dict[str, object]:
         "title": ticket.title,
         "customer_id": ticket.customer_id,
         "channel": ticket.channel,
+        "kind": ticket.kind,
         "reported_at": ticket.reported_at.isoformat(),
         "assignee_id": ticket.assignee_id,
         **_deadline_snapshot(ticket),

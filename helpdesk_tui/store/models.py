@@ -463,6 +463,8 @@ class HealthIncident(SQLModel, table=True):
     detail: str = Field(default="", max_length=300)
     first_seen_at: datetime = Field(sa_column=_instant(nullable=False))
     last_seen_at: datetime = Field(sa_column=_instant(nullable=False))
+    # The round it was first critical (None: a warning so far): when it alerts.
+    critical_since: datetime | None = Field(default=None, sa_column=_instant())
     rounds: int = 1  # consecutive rounds it was found in
     cleared_at: datetime | None = Field(default=None, sa_column=_instant())
     ticket_id: int | None = Field(default=None, foreign_key="tickets.id")

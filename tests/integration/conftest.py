@@ -25,8 +25,12 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from helpdesk_tui.services.desk import Desk
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEMO_NOW = "2026-11-20T10:00:00+08:00"
@@ -295,6 +299,34 @@ def scenario_template(demo_template: Path, tmp_path_factory: pytest.TempPathFact
 def scenario(scenario_template: Scenario, db_path: Path) -> Scenario:
     """This test's own copy of the scenario, at the path `env`, `cli` and `run_cli` use."""
     return dataclasses.replace(scenario_template, db=copy_db(scenario_template.db, db_path))
+
+
+# --- a small desk of a test's own: one customer and its account manager ----------------
+
+DESK_CUSTOMER = "杭州人民医院"
+
+
+@pytest.fixture
+def account_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Any) -> Desk:
+    """A desk as lina (李娜) on a fresh SQLite file of this test's own, with one customer,
+    杭州人民医院, whose account manager she is. The test module's `clock` fixture (a
+    time-machine traveller) says when it is."""
+    from sqlalchemy import select
+
+    from helpdesk_tui.config import load_settings
+    from helpdesk_tui.services.desk import open_desk
+    from helpdesk_tui.services.directory import add_customer, add_engineer
+    from helpdesk_tui.store import schema
+    from helpdesk_tui.store.models import Customer
+
+    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
+    desk = open_desk(load_settings(db=str(tmp_path / "desk.db"), user=USER, tz=ZONE))
+    schema.upgrade(desk.store.engine)
+    add_customer(desk, DESK_CUSTOMER)
+    add_engineer(desk, USER, "李娜")
+    with desk.store.write() as session:
+        session.scalars(select(Customer)).one().account_manager = USER
+    return desk
 
 
 # A real PostgreSQL on 127.0.0.1 for the tests that ask for it.

@@ -9,14 +9,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from helpdesk_tui.config import load_settings
 from helpdesk_tui.domain.errors import InvalidInput
 from helpdesk_tui.services import alerts
 from helpdesk_tui.services import backup_plans as use
-from helpdesk_tui.services.desk import open_desk
-from helpdesk_tui.services.directory import add_customer, add_engineer
-from helpdesk_tui.store import schema
-from helpdesk_tui.store.models import AlertClaim, Customer
+from helpdesk_tui.store.models import AlertClaim
 
 T0 = datetime.fromisoformat("2026-11-01T02:00:00+08:00")
 H = timedelta(hours=1)
@@ -29,15 +25,8 @@ def clock():
 
 
 @pytest.fixture
-def desk(tmp_path, clock, monkeypatch):
-    monkeypatch.setenv("HELPDESK_CONFIG", str(tmp_path / "absent.toml"))
-    desk = open_desk(load_settings(db=str(tmp_path / "b.db"), user="lina", tz="Asia/Shanghai"))
-    schema.upgrade(desk.store.engine)
-    add_customer(desk, "杭州人民医院")
-    add_engineer(desk, "lina", "李娜")
-    with desk.store.write() as session:
-        session.scalars(select(Customer)).one().account_manager = "lina"
-    return desk
+def desk(account_desk):
+    return account_desk
 
 
 def fired(desk) -> list[tuple[str, int, str]]:

@@ -63,12 +63,7 @@ def upgrade() -> None:
         "health_incidents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("server_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind",
-            sqlmodel.sql.sqltypes.AutoString(length=16),
-            nullable=False,
-            server_default="fault",
-        ),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -77,6 +72,9 @@ def upgrade() -> None:
         ),
         sa.Column(
             "last_seen_at", helpdesk_tui.store.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "critical_since", helpdesk_tui.store.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("rounds", sa.Integer(), nullable=False),
         sa.Column("cleared_at", helpdesk_tui.store.types.UTCDateTime(timezone=True), nullable=True),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from helpdesk_tui.domain.errors import InvalidInput
 from helpdesk_tui.reference_data import data_dir, policy_with_override
 from helpdesk_tui.services.audit import record
+from helpdesk_tui.services.demo_continuity import add_demo_continuity
 from helpdesk_tui.services.demo_health import add_demo_health
 from helpdesk_tui.services.demo_maintenance import add_demo_maintenance
 from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory, insert_chunk
@@ -94,6 +95,7 @@ def generate(
         _add_alert_timers(session, first_id, now)
     add_demo_training(desk, words, rng, now)
     add_demo_maintenance(desk, seed, now)
+    add_demo_continuity(desk, now)
     add_demo_health(desk, seed, now)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
 

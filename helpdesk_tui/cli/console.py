@@ -18,5 +18,6 @@ def open_console(settings: Settings, *, wall: bool = False) -> None:
         wall=wall,
         notifiers=settings.notifiers,
         run_alerts=not wall,  # the console sweeps and delivers alerts; the wall only shows
+        settings=settings,  # for the health collection the console's scheduler runs
     )
     app.run()

@@ -8,7 +8,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
@@ -24,7 +24,10 @@ from helpdesk_tui.tui.alert_announcer import AlertAnnouncer
 from helpdesk_tui.tui.commands import DeskCommands
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from helpdesk_tui.alerts.runner import AlertRunner
+    from helpdesk_tui.config import Settings
 
 CHANGE_POLL_SECONDS = 0.5  # changes made elsewhere show within a second
 
@@ -53,6 +56,18 @@ def _training_screen() -> Screen:
     return TrainingScreen()
 
 
+def _health_screen() -> Screen:
+    from helpdesk_tui.tui.screens.health import HealthScreen
+
+    return HealthScreen()
+
+
+def _maintenance_screen() -> Screen:
+    from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
+
+    return MaintenanceScreen()
+
+
 class HelpdeskApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -61,6 +76,8 @@ class HelpdeskApp(App):
         "wall": _wall_screen,
         "alerts": _alerts_screen,
         "training": _training_screen,
+        "health": _health_screen,
+        "maintenance": _maintenance_screen,
     }
     TITLE = "helpdesk"
     BINDINGS = [  # noqa: RUF012
@@ -70,6 +87,10 @@ class HelpdeskApp(App):
         Binding("2", "switch('wall')", "Wall", show=False, id="app.screen_wall"),
         Binding("3", "switch('alerts')", "Alerts", show=False, id="app.screen_alerts"),
         Binding("4", "switch('training')", "Training", show=False, id="app.screen_training"),
+        Binding("5", "switch('health')", "Health", show=False, id="app.screen_health"),
+        Binding(
+            "6", "switch('maintenance')", "Maintenance", show=False, id="app.screen_maintenance"
+        ),
     ]
 
     def __init__(
@@ -82,10 +103,12 @@ class HelpdeskApp(App):
         wall: bool = False,
         notifiers: dict[str, Any] | None = None,
         run_alerts: bool = False,
+        settings: Settings | None = None,
     ) -> None:
         """`notifiers` is the config file's [notifiers] table. `run_alerts` runs the alert
         scheduler in this console (the command line turns it on; tests leave it off so
-        nothing sweeps behind a snapshot); a read-only console or the wall never does."""
+        nothing sweeps behind a snapshot); a read-only console or the wall never does.
+        `settings` (the command line's) lets that scheduler collect server health too."""
         super().__init__()
         self.desk = desk
         self.reader = DeskReader(desk)
@@ -98,6 +121,7 @@ class HelpdeskApp(App):
         self._notifiers = notifiers or {}
         self._notifier_settings = parse_notifier_settings(self._notifiers)  # bad: InvalidInput
         self._run_alerts = run_alerts and not read_only and not wall
+        self._settings = settings
         self._alerts: AlertRunner | None = None
         self._announcer: AlertAnnouncer | None = None
         self.changes = 0  # changes the feed reported so far
@@ -134,12 +158,17 @@ class HelpdeskApp(App):
             self.call_from_thread(self.report_fault, error)
             return
         runner = AlertRunner(self.desk, process_name("console"), send, on_delivered=self._delivered)
-        self.call_from_thread(self._run_alert_runner, runner)
+        collect = None
+        if self._settings is not None:  # the health collector's libraries load here too
+            from helpdesk_tui.alerts.health_job import add_health_collection as collect
+        self.call_from_thread(self._run_alert_runner, runner, collect)
 
-    def _run_alert_runner(self, runner: AlertRunner) -> None:
+    def _run_alert_runner(self, runner: AlertRunner, collect: Callable | None = None) -> None:
         if self.is_running and self._alerts is None:
             self._alerts = runner
             runner.start()
+            if collect is not None and runner.scheduler is not None:  # joins the scheduler
+                collect(runner.scheduler, self.desk, self._settings, runner.owner)
             if self._settled:  # what the scheduler loaded stays too: out of the GC's scans
                 gc.freeze()
 
@@ -157,12 +186,12 @@ class HelpdeskApp(App):
         driver.flush()
 
     def _tick(self) -> None:
-        tick = getattr(self.screen, "tick", None)
-        if tick is None:
-            return
-        # A screen still composing or being torn down has nothing to repaint this second.
-        with contextlib.suppress(NoMatches):
-            tick()
+        # A screen still composing or being torn down (or none left, while the console
+        # exits) has nothing to repaint this second.
+        with contextlib.suppress(NoMatches, ScreenStackError):
+            tick = getattr(self.screen, "tick", None)
+            if tick is not None:
+                tick()
 
     def notify(
         self,

@@ -89,10 +89,22 @@ def _training_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenComma
     yield ScreenCommand("training_view", screen.action_toggle_view)
 
 
+def _maintenance_commands(app: HelpdeskApp, screen: Screen) -> Iterator[ScreenCommand]:
+    from helpdesk_tui.tui.screens.health import HealthScreen
+    from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
+
+    if not isinstance(screen, HealthScreen):
+        yield ScreenCommand("health", partial(app.action_switch, "health"))
+    else:
+        yield ScreenCommand("health_problems", screen.action_problems)
+    if not isinstance(screen, MaintenanceScreen):
+        yield ScreenCommand("maintenance", partial(app.action_switch, "maintenance"))
+
+
 def screen_commands(app: HelpdeskApp, screen: Screen) -> list[ScreenCommand]:
     """What can be done from `screen`: the queue's filters and sorts, a new ticket, the
-    alerts (and acknowledging one), the training calendar (and a new session), and the
-    way to the other screens."""
+    alerts (and acknowledging one), the training calendar (and a new session), server
+    health and maintenance, and the way to the other screens."""
     from helpdesk_tui.tui.screens.main import MainScreen
     from helpdesk_tui.tui.screens.wall import WallScreen
 
@@ -102,6 +114,7 @@ def screen_commands(app: HelpdeskApp, screen: Screen) -> list[ScreenCommand]:
         commands.append(ScreenCommand("new_ticket", new_ticket))
     commands += _alert_commands(app, screen)
     commands += _training_commands(app, screen)
+    commands += _maintenance_commands(app, screen)
     if not isinstance(screen, MainScreen):
         commands.append(ScreenCommand("queue", partial(app.action_switch, "queue")))
     if not isinstance(screen, WallScreen):

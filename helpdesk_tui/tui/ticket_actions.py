@@ -13,11 +13,11 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 
-from helpdesk_tui.domain.errors import Conflict, HelpdeskError
 from helpdesk_tui.domain.severity import Severity
 from helpdesk_tui.services import tickets as use
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import ticket_key
+from helpdesk_tui.tui.change_runner import apply_change
 
 
 class TicketActions:
@@ -58,22 +58,14 @@ class TicketActions:
 
     @work(thread=True, group="ticket-change", exit_on_error=False)
     def change(self, label: str, ticket_id: int, apply: Callable[[Desk], Any]) -> None:
-        app = self.app
-        try:
-            apply(app.desk)
-        except Conflict as error:
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=8)
-        except HelpdeskError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=6)
-            return
-        except Exception as error:  # a 3 a.m. console reports a fault, it does not die of it
-            app.call_from_thread(app.report_fault, error)
-            return
-        else:
-            action = app.texts(f"key.{label}")
-            message = app.texts("message.saved", key=ticket_key(ticket_id), action=action)
-            app.call_from_thread(app.notify, message, timeout=3)
-        app.call_from_thread(self.data_changed)
+        texts = self.app.texts
+
+        def saved() -> str:
+            action = texts(f"key.{label}")
+            return texts("message.saved", key=ticket_key(ticket_id), action=action)
+
+        if apply_change(self.app, apply, saved):
+            self.app.call_from_thread(self.data_changed)
 
     def _simple(self, label: str, function: Callable[..., Any]) -> None:
         def run(ticket_id: int, version: int) -> None:

@@ -15,12 +15,12 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 
-from helpdesk_tui.domain.errors import Conflict, HelpdeskError
 from helpdesk_tui.domain.training import SessionStatus
 from helpdesk_tui.safe_text import one_line
 from helpdesk_tui.services import training as use
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.reads import PlanChoice, TrainingDetail
+from helpdesk_tui.tui.change_runner import apply_change
 from helpdesk_tui.tui.screens.session_form import SessionDefaults
 from helpdesk_tui.tui.training_text import SessionView, status_name
 
@@ -67,20 +67,8 @@ class TrainingActions:
 
     @work(thread=True, group="training-change", exit_on_error=False)
     def change_session(self, done: str, apply: Callable[[Desk], Any]) -> None:
-        app = self.app
-        try:
-            apply(app.desk)
-        except Conflict as error:  # reload below: the fresh data shows
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=8)
-        except HelpdeskError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=6)
-            return
-        except Exception as error:  # reported, never fatal
-            app.call_from_thread(app.report_fault, error)
-            return
-        else:
-            app.call_from_thread(app.notify, done, timeout=3)
-        app.call_from_thread(self.data_changed)
+        if apply_change(self.app, apply, lambda: done):
+            self.app.call_from_thread(self.data_changed)
 
     def _done(self, session_id: int, key: str) -> str:
         t = self.app.texts

@@ -57,3 +57,35 @@ async def training_loaded(pilot: Pilot) -> None:
         pilot,
         lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.loaded,
     )
+
+
+async def health_loaded(pilot: Pilot) -> None:
+    """Key 5 pressed on a loaded queue, and the health cards are painted."""
+    from helpdesk_tui.tui.screens.health import HealthScreen
+    from helpdesk_tui.tui.widgets.card_grid import CardGrid
+
+    await queue_loaded(pilot)
+    await pilot.press("5")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, HealthScreen)
+            and pilot.app.screen.loaded
+            and pilot.app.screen.query_one(CardGrid).now is not None
+        ),
+    )
+
+
+async def maintenance_loaded(pilot: Pilot, tab: str = "backups") -> None:
+    """Key 6 pressed on a loaded queue, its lists read, and `tab` shown."""
+    from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
+
+    await queue_loaded(pilot)
+    await pilot.press("6")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, MaintenanceScreen) and pilot.app.screen.loaded,
+    )
+    while pilot.app.screen.active_tab != tab:
+        await pilot.press("tab")
+    await pilot.pause()

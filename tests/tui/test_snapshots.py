@@ -6,7 +6,15 @@ and look at the SVGs before committing them."""
 import pytest
 
 from tests.tui.alert_data import raise_alerts
-from tests.tui.settle import alerts_loaded, queue_loaded, training_loaded, until
+from tests.tui.maintenance_data import add_maintenance
+from tests.tui.settle import (
+    alerts_loaded,
+    health_loaded,
+    maintenance_loaded,
+    queue_loaded,
+    training_loaded,
+    until,
+)
 
 SIZES = [(80, 24), (120, 36)]
 LANGS = ["zh", "en"]
@@ -119,3 +127,33 @@ def test_training_week(snap_compare, make_app, lang, size):
         await until(pilot, lambda: pilot.app.screen.loaded)
 
     assert snap_compare(make_app(lang), terminal_size=size, run_before=week)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_health(snap_compare, make_app, lang, size):
+    assert snap_compare(make_app(lang), terminal_size=size, run_before=health_loaded)
+
+
+def test_health_server_detail(snap_compare, make_app):
+    async def open_detail(pilot):
+        await health_loaded(pilot)
+        await pilot.press("enter")  # the unreachable server comes first
+        await until(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
+
+    assert snap_compare(make_app("zh"), terminal_size=(120, 36), run_before=open_detail)
+
+
+@pytest.mark.parametrize("tab", ["backups", "cloud", "recovery", "patches"])
+def test_maintenance(snap_compare, make_app, desk_for, tab):
+    add_maintenance(desk_for("lina"))
+
+    async def open_tab(pilot):
+        await maintenance_loaded(pilot, tab)
+
+    assert snap_compare(make_app("zh"), terminal_size=(120, 36), run_before=open_tab)
+
+
+def test_maintenance_narrow(snap_compare, make_app, desk_for):
+    add_maintenance(desk_for("lina"))
+    assert snap_compare(make_app("en"), terminal_size=(80, 24), run_before=maintenance_loaded)

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, Tabs
 
-from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.roster import DutyRole
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import fit, one_line, printable
@@ -40,6 +39,7 @@ from helpdesk_tui.tui.alert_text import (
     recipients_text,
     summary_text,
 )
+from helpdesk_tui.tui.change_runner import apply_change
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
 
 STATES = ("active", "acked", "all")
@@ -300,17 +300,8 @@ class AlertsScreen(Screen):
     @work(thread=True, group="alert-change", exit_on_error=False)
     def change(self, done: str, apply: Callable[[Desk], Any]) -> None:
         """Run a use case; its refusal (one clear line) or the success is a toast."""
-        app = self.app
-        try:
-            apply(app.desk)
-        except HelpdeskError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=6)
-            return
-        except Exception as error:  # reported, never fatal
-            app.call_from_thread(app.report_fault, error)
-            return
-        app.call_from_thread(app.notify, done, timeout=3)
-        app.call_from_thread(self.reload)
+        if apply_change(self.app, apply, lambda: done):
+            self.app.call_from_thread(self.reload)
 
 
 def _tab_label(state: str) -> str:

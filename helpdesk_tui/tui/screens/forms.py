@@ -147,6 +147,15 @@ def accept_form(t: Texts, key: str) -> FormScreen:
     return FormScreen(t("form.accept_title", key=key), fields, t("form.submit_hint"))
 
 
+def analysis_form(t: Texts, key: str, root_cause: str, fix_applied: str) -> FormScreen:
+    """The fault analysis (故障分析): what it was, what fixed it; written again, replaced."""
+    fields = [
+        Field("root_cause", t("form.root_cause"), "text", required=True, default=root_cause),
+        Field("fix_applied", t("form.fix_applied"), "text", default=fix_applied),
+    ]
+    return FormScreen(t("form.analyse_title", key=key), fields, t("form.submit_hint"))
+
+
 def note_form(t: Texts, action_key: str, key: str) -> FormScreen:
     fields = [Field("note", t("form.note"), "text")]
     return FormScreen(f"{t(action_key)} {key}", fields, t("form.submit_hint"))

@@ -13,8 +13,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from helpdesk_tui.services.health_board import ServerCard
 from helpdesk_tui.store.queue import QueueFilter, QueueSort, SeverityCounts
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
+from helpdesk_tui.tui.maintenance_reads import read_board
 from helpdesk_tui.tui.queue_filter import describe_filter
 from helpdesk_tui.tui.ticket_actions import TicketActions
 from helpdesk_tui.tui.training_text import SessionView, day_start, local_day, session_view
@@ -24,8 +26,9 @@ from helpdesk_tui.tui.widgets.alert_panes import (
     AlertStatusLine,
     read_overview,
 )
+from helpdesk_tui.tui.widgets.health_pane import HealthPane
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
-from helpdesk_tui.tui.widgets.panes import AGENDA_DAYS, AgendaPane, HealthPane
+from helpdesk_tui.tui.widgets.panes import AGENDA_DAYS, AgendaPane
 from helpdesk_tui.tui.widgets.queue_table import QueueTable
 from helpdesk_tui.tui.widgets.ticket_summary import TicketSummary
 
@@ -33,6 +36,7 @@ SORT_CYCLE = list(QueueSort)
 FIRST_PAGE = 200  # rows fetched before the whole queue, so the first paint comes early
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the side pane loads details
 ALERTS_EVERY = 60.0  # seconds: shifts change and snoozes end without a write to notice
+HEALTH_EVERY = 10.0  # seconds: the collector writes in the background, a round a minute
 
 
 class MainScreen(TicketActions, Screen):
@@ -71,8 +75,10 @@ class MainScreen(TicketActions, Screen):
         self.reload()
         self._load_alerts()
         self._load_agenda()
+        self._load_health()
         self.set_interval(ALERTS_EVERY, self._load_alerts)
         self.set_interval(ALERTS_EVERY, self._load_agenda)  # flags and "today" move with time
+        self.set_interval(HEALTH_EVERY, self._load_health)
 
     # -- data ---------------------------------------------------------------
 
@@ -126,6 +132,19 @@ class MainScreen(TicketActions, Screen):
             return
         views = [session_view(entry, now, desk.zone) for entry in entries]
         self.app.call_from_thread(self._show_agenda, views, today)
+
+    @work(thread=True, exclusive=True, group="health-pane", exit_on_error=False)
+    def _load_health(self) -> None:
+        try:
+            cards = read_board(self.app.desk)
+        except Exception as error:
+            self.app.call_from_thread(self.app.report_fault, error)
+            return
+        self.app.call_from_thread(self._show_health, cards)
+
+    def _show_health(self, cards: list[ServerCard]) -> None:
+        if self.is_attached:
+            self.query_one(HealthPane).show(cards, self.app.desk.now())
 
     def _show_agenda(self, views: list[SessionView], today: date) -> None:
         if self.is_attached:

@@ -1,9 +1,10 @@
 """The ticket workspace: everything about one ticket, and the triage keys to act on it.
 
-`enter` on a queue row opens it, `esc` goes back. Three panes — details, the support
-maintenance record (支持维护记录) and the audit trail — take turns with tab / shift+tab
-and scroll with j/k. Data is read in a worker; a change made anywhere (this console,
-another one, the CLI) reloads it, and a change made elsewhere is announced.
+`enter` on a queue row opens it, `esc` goes back, `F` writes the fault analysis
+(故障分析). Three panes — details, the support maintenance record (支持维护记录) and the
+audit trail — take turns with tab / shift+tab and scroll with j/k. Data is read in a
+worker; a change made anywhere (this console, another one, the CLI) reloads it, and a
+change made elsewhere is announced.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from helpdesk_tui.domain.sla import stored_states
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.reference_data import policy_with_override
 from helpdesk_tui.safe_text import fit, one_line, printable
+from helpdesk_tui.services import tickets as use
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Ticket, ticket_key
 from helpdesk_tui.store.queries import TicketDetail
@@ -88,7 +90,9 @@ class WorkspaceScreen(TicketActions, Screen):
     }
     WorkspaceScreen .ws-pane:focus { border: round $accent; border-title-color: $text; }
     WorkspaceScreen #ws-details { row-span: 2; }
-    WorkspaceScreen #ws-description, WorkspaceScreen #ws-outcome { margin-top: 1; }
+    WorkspaceScreen #ws-description, WorkspaceScreen #ws-analysis, WorkspaceScreen #ws-outcome {
+        margin-top: 1;
+    }
     WorkspaceScreen #ws-audit-text { text-wrap: nowrap; text-overflow: ellipsis; }
 
     /* Narrow terminals: the panes stack, and the focused one takes the room. */
@@ -100,6 +104,7 @@ class WorkspaceScreen(TicketActions, Screen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", id="workspace.back"),
         *TicketActions.ACTION_BINDINGS,
+        Binding("F", "analyse", "Fault analysis", id="workspace.analyse"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -118,6 +123,7 @@ class WorkspaceScreen(TicketActions, Screen):
             with WorkspacePane(id="ws-details", classes="ws-pane"):
                 yield Static(id="ws-fields")
                 yield Static(id="ws-description")
+                yield Static(id="ws-analysis")
                 yield Static(id="ws-outcome")
             with WorkspacePane(id="ws-log", classes="ws-pane"):
                 yield Static(id="ws-log-text")
@@ -189,7 +195,7 @@ class WorkspaceScreen(TicketActions, Screen):
         header = Text(f" {key} ", style="bold reverse")
         header.append(f"  {t('workspace.missing', key=key)}", style="bold")
         self.query_one("#ws-header", Static).update(header)
-        for name in ("#ws-sla", "#ws-fields", "#ws-description", "#ws-outcome",
+        for name in ("#ws-sla", "#ws-fields", "#ws-description", "#ws-analysis", "#ws-outcome",
                      "#ws-log-text", "#ws-audit-text"):  # fmt: skip
             self.query_one(name, Static).update("")
 
@@ -201,6 +207,7 @@ class WorkspaceScreen(TicketActions, Screen):
         self._paint_sla()
         self.query_one("#ws-fields", Static).update(_fields(t, self.detail, zone))
         self.query_one("#ws-description", Static).update(_description(t, ticket))
+        self.query_one("#ws-analysis", Static).update(_analysis(t, ticket))
         outcome = _outcome(t, ticket)
         outcome_widget = self.query_one("#ws-outcome", Static)
         outcome_widget.update(outcome or "")
@@ -244,6 +251,14 @@ class WorkspaceScreen(TicketActions, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_analyse(self) -> None:
+        from helpdesk_tui.tui.screens.forms import analysis_form
+
+        ticket = self.detail.row.ticket if self.detail is not None else None
+        cause, fix = (ticket.root_cause or "", ticket.fix_applied or "") if ticket else ("", "")
+        form = lambda key: analysis_form(self.app.texts, key, cause, fix)  # noqa: E731
+        self._with_form("analyse", form, _analyse)
 
     def selected_ticket(self) -> tuple[int, int] | None:
         if self.detail is None or self.detail.row.ticket.version is None:
@@ -298,6 +313,7 @@ def _fields(t: Texts, detail: TicketDetail, zone: ZoneInfo) -> Table:
         parts = [contract.number, contract.title]
         row("contract", " · ".join(one_line(p) for p in parts if p))
     severity_style = SEVERITY_STYLE.get(ticket.severity, "")
+    row("kind", t.ticket_kind(ticket.kind))
     row("severity", Text(t.severity(ticket.severity), style=severity_style))
     row("status", t.status(ticket.status))
     row("channel", t.channel(ticket.channel))
@@ -317,13 +333,36 @@ def _fields(t: Texts, detail: TicketDetail, zone: ZoneInfo) -> Table:
 
 
 def _description(t: Texts, ticket: Ticket) -> Text:
-    text = Text(t("workspace.description"), style="bold underline")
+    text = Text()  # the heading's style stays on the heading
+    text.append(t("workspace.description"), style="bold underline")
     text.append("\n")
     if ticket.description:
         text.append(_block(ticket.description))
     else:
         text.append("—", style="dim")
     return text
+
+
+def _analysis(t: Texts, ticket: Ticket) -> Text:
+    """The fault analysis (故障分析): why it happened, what fixed it."""
+    text = Text()
+    text.append(t("workspace.analysis"), style="bold underline")
+    if not ticket.root_cause and not ticket.fix_applied:
+        text.append("\n")
+        text.append(t("workspace.no_analysis"), style="dim")
+        return text
+    for label, value in (("root_cause", ticket.root_cause), ("fix_applied", ticket.fix_applied)):
+        text.append("\n")
+        text.append(t(f"workspace.{label}"), style="bold")
+        text.append("\n")
+        text.append(_block(value) if value else "—", style="" if value else "dim")
+    return text
+
+
+def _analyse(desk: Desk, ref: str, version: int, values: dict[str, Any]) -> Any:
+    return use.analyse(
+        desk, ref, values["root_cause"], values["fix_applied"], expected_version=version
+    )
 
 
 def _outcome(t: Texts, ticket: Ticket) -> Text | None:

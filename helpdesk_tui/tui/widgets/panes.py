@@ -1,5 +1,4 @@
-"""The main screen's lower panes: the training agenda, and server health (monitored
-servers arrive with a later feature; until then the pane says so plainly)."""
+"""The main screen's training agenda pane (server health is in `health_pane`)."""
 
 from __future__ import annotations
 
@@ -80,12 +79,3 @@ class AgendaPane(Static):
         gap(line)
         line.append(view.title, style=view.style)
         return line
-
-
-class HealthPane(Static):
-    """Server health of the vendor-operated systems (技术维保服务)."""
-
-    def __init__(self, texts: Texts, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.border_title = texts("health.title")
-        self.update(Text(texts("health.empty"), style="dim"))

@@ -1,0 +1,179 @@
+"""Maintenance (key 6): the tabs, and the keys that record a backup, a restore check, a
+renewal and a drill through the services; the recovery plan's detail; literal names."""
+
+from datetime import timedelta
+
+from helpdesk_tui.services import backup_plans, cloud
+from helpdesk_tui.store.models import BackupPlan, CloudResource, RecoveryPlan
+from helpdesk_tui.tui.screens.forms import FormScreen
+from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
+from helpdesk_tui.tui.screens.recovery_detail import RecoveryDetailScreen
+from tests.tui.conftest import NOW, ZONE
+from tests.tui.maintenance_data import RESOURCES, add_maintenance, customer_named
+from tests.tui.settle import queue_loaded, until
+
+TODAY = NOW.astimezone(ZONE).date()
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def open_maintenance(pilot) -> MaintenanceScreen:
+    await queue_loaded(pilot)
+    await pilot.press("6")
+    await until(pilot, lambda: isinstance(pilot.app.screen, MaintenanceScreen))
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.loaded)
+    return screen
+
+
+async def choose_row(pilot, screen: MaintenanceScreen, table: str, matches) -> None:
+    rows = screen.table(table).rows_shown
+    index = next(i for i, row in enumerate(rows) if matches(row))
+    screen.table(table).move_cursor(row=index, animate=False)
+    await pilot.pause()
+
+
+async def submit_form(pilot, *typed: str) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    if typed:
+        await pilot.press(*typed)
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: not isinstance(pilot.app.screen, FormScreen))
+
+
+async def test_tabs_and_their_keys(make_app, desk_for):
+    add_maintenance(desk_for("lina"))
+    app = make_app("zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        assert screen.active_tab == "backups"
+        text = screen_text(app)
+        for word in ("备份", "云续费", "灾难恢复", "补丁", "HIS 数据库", "逾期", "待验证"):
+            assert word in text
+        assert screen.check_action("backup_success", ()) and not screen.check_action("renew", ())
+        await pilot.press("tab")
+        assert screen.active_tab == "cloud"
+        assert screen.check_action("renew", ()) and not screen.check_action("backup_success", ())
+        text = screen_text(app)
+        assert "已过期 2 天" in text and "1 天" in text and "自动" in text
+        shown = [row.resource for row in screen.table("cloud").rows_shown]
+        assert shown[0].name == "bw-100m"  # expired two days ago: first
+        expiries = [resource.expires_on for resource in shown]
+        assert expiries == sorted(expiries) and len(shown) >= len(RESOURCES)
+        await pilot.press("tab", "tab")
+        assert screen.active_tab == "patches"
+        assert screen.table("patches").rows_shown and screen.table("pending").rows_shown
+        await pilot.press("shift+tab")
+        assert screen.active_tab == "recovery"
+        await pilot.press("escape")
+        assert app.current_mode == "queue"
+
+
+async def test_recording_a_backup_success_writes_through_the_service(make_app, desk_for):
+    desk = desk_for("lina")
+    plan_id = add_maintenance(desk)["HIS 数据库"]
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        await choose_row(pilot, screen, "backups", lambda row: row.plan.id == plan_id)
+        assert screen.selected_backup().overdue(NOW)
+        await pilot.press("s")
+        await submit_form(pilot)  # blank: now
+        await until(pilot, lambda: not screen.selected_backup().overdue(NOW))
+        await pilot.press("v")
+        await submit_form(pilot, *"-30m")
+        await until(pilot, lambda: screen.selected_backup().plan.last_verified_at is not None)
+    with desk.store.read() as session:
+        plan = session.get(BackupPlan, plan_id)
+        assert plan.last_success_at == NOW
+        assert plan.last_verified_at == NOW - timedelta(minutes=30)
+
+
+async def test_renewing_and_recording_a_drill(make_app, desk_for):
+    desk = desk_for("lina")
+    add_maintenance(desk)
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        await pilot.press("tab")
+        await choose_row(pilot, screen, "cloud", lambda row: row.resource.name == "example.cn")
+        resource_id = screen.selected_renewal().resource.id
+        await pilot.press("e")
+        await submit_form(pilot)  # proposed: a year after the old expiry
+        await until(pilot, lambda: screen.selected_renewal().days_left > 300)
+        await pilot.press("tab")
+        overdue = [row for row in screen.table("recovery").rows_shown
+                   if row.drill_state == "overdue"]  # fmt: skip
+        plan_id = overdue[0].plan.id
+        await choose_row(pilot, screen, "recovery", lambda row: row.plan.id == plan_id)
+        await pilot.press("d")
+        await submit_form(pilot, "tab", *"切换到备库用时 35 分钟")
+        await until(pilot, lambda: screen.selected_recovery().drill_state == "ok")
+    with desk.store.read() as session:
+        resource = session.get(CloudResource, resource_id)
+        assert resource.expires_on == TODAY + timedelta(days=1 + 365)
+        plan = session.get(RecoveryPlan, plan_id)
+        assert plan.last_drill_on == TODAY and plan.last_drill_notes == "切换到备库用时 35 分钟"
+
+
+async def test_a_bad_date_is_refused_and_nothing_is_written(make_app, desk_for):
+    desk = desk_for("lina")
+    add_maintenance(desk)
+    before = _renewals(desk)
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_maintenance(pilot)
+        await pilot.press("tab", "e")
+        await submit_form(pilot, "ctrl+a", "ctrl+k", *"someday")
+        await pilot.pause()
+        assert any("someday" in n.message for n in app._notifications)
+    assert _renewals(desk) == before
+
+
+def _renewals(desk) -> list[tuple]:
+    with desk.store.read() as session:
+        return [(r.id, r.expires_on, r.version) for r in cloud.resources(session)]
+
+
+async def test_enter_opens_a_recovery_plan_with_numbered_steps(make_app):
+    app = make_app("zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        await pilot.press("tab", "tab")
+        await choose_row(pilot, screen, "recovery", lambda row: row.plan.system == "HIS 数据库")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RecoveryDetailScreen)
+                    and app.screen.loaded)  # fmt: skip
+        text = screen_text(app)
+        assert " 1. 确认主库故障范围" in text and " 4. 恢复业务并观察" in text
+        assert "应急联系人" in text and "RTO" in text and "2 小时" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MaintenanceScreen)
+
+
+async def test_a_read_only_console_refuses_before_any_form(make_app, desk_for):
+    add_maintenance(desk_for("lina"))
+    app = make_app("en", read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_maintenance(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        assert any("Read-only" in n.message for n in app._notifications)
+
+
+async def test_names_from_outside_are_literal(make_app, desk_for):
+    desk = desk_for("lina")
+    customer = customer_named(desk, "集团")
+    backup_plans.add_plan(desk, customer, "[red]x[/red]\x1b[2J", what="[b]全量[/b]",
+                          location="\x1b]0;evil\x07")  # fmt: skip
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_maintenance(pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]x[/red]\\x1…" in text and "[b]全量[/b] · \\x1b]0;evil" in text
+        assert "\x1b" not in text and "\x07" not in text
+        assert "\x1b" not in app.export_screenshot()

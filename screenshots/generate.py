@@ -29,7 +29,15 @@ from helpdesk_tui.services.desk import open_desk  # noqa: E402
 from helpdesk_tui.store import schema  # noqa: E402
 from helpdesk_tui.tui.app import HelpdeskApp  # noqa: E402
 from tests.tui.alert_data import raise_alerts  # noqa: E402
-from tests.tui.settle import alerts_loaded, queue_loaded, training_loaded, until  # noqa: E402
+from tests.tui.maintenance_data import add_maintenance  # noqa: E402
+from tests.tui.settle import (  # noqa: E402
+    alerts_loaded,
+    health_loaded,
+    maintenance_loaded,
+    queue_loaded,
+    training_loaded,
+    until,
+)
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SIZE = (120, 36)
@@ -46,6 +54,12 @@ async def wall_loaded(pilot) -> None:
     from textual.widgets import Digits
 
     await until(pilot, lambda: any(d.value != "0" for d in pilot.app.screen.query(Digits)))
+
+
+async def health_detail(pilot) -> None:
+    await health_loaded(pilot)
+    await pilot.press("l", "enter")  # the second server: one with a warning and its history
+    await until(pilot, lambda: getattr(pilot.app.screen, "loaded", False))
 
 
 async def training_then(pilot, *keys: str) -> None:
@@ -67,6 +81,13 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "alerts": ("zh", {}, alerts_loaded),
     "training": ("zh", {}, training_loaded),
     "training-week": ("en", {}, lambda pilot: training_then(pilot, "v")),
+    "health": ("zh", {}, health_loaded),
+    "health-en": ("en", {}, health_loaded),
+    "health-detail": ("zh", {}, health_detail),
+    "maintenance-backups": ("zh", {}, maintenance_loaded),
+    "maintenance-cloud": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "cloud")),
+    "maintenance-recovery": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "recovery")),
+    "maintenance-patches": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "patches")),
 }
 
 
@@ -91,6 +112,7 @@ def main(argv: list[str]) -> int:
         schema.upgrade(desk.store.engine)
         demo.generate(desk, 2_000, seed=11, now=NOW)
         raise_alerts(desk)  # a few tickets past their alert thresholds, and a duty roster
+        add_maintenance(desk)  # backup plans and cloud renewals at every warning step
         desk.store.dispose()
         for name in SHOTS:
             asyncio.run(shoot(db, name, target))

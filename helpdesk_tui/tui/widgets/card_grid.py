@@ -13,6 +13,7 @@ from datetime import datetime
 
 from textual.binding import Binding
 from textual.events import Click, MouseScrollDown, MouseScrollUp
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -175,7 +176,7 @@ class CardGrid(Widget, can_focus=True):
     def move_to(self, index: int) -> None:
         if not self.cards:
             return
-        before = self.cursor
+        before, top = self.cursor, self.top
         self.cursor = min(max(index, 0), len(self.cards) - 1)
         self._drawn.pop((before, True), None)  # each card is kept drawn one way only
         self._drawn.pop((self.cursor, False), None)
@@ -183,7 +184,15 @@ class CardGrid(Widget, can_focus=True):
         first, last = self.shown
         self._drawn = {key: strips for key, strips in self._drawn.items()
                        if first <= key[0] < last}  # fmt: skip
-        self._changed()
+        if self.top == top:  # only two cards look different: repaint just their rows
+            self.refresh(self._row_region(before), self._row_region(self.cursor))
+            self.post_message(self.Moved())
+        else:
+            self._changed()
+
+    def _row_region(self, index: int) -> Region:
+        row = (index - self.top) // self.columns
+        return Region(0, row * CARD_HEIGHT, self.size.width, CARD_HEIGHT)
 
     def action_move(self, step: int) -> None:
         self.move_to(self.cursor + step)

@@ -198,7 +198,7 @@ def _check_line(check) -> str:
     return f"{name} {state:<4} {figures}  {alarms}"
 
 
-# -- stored health: collection rounds, incidents, history, pending updates ------------------
+# -- stored health: collection rounds, incidents, history ---------------------------------
 
 HISTORY_HOURS_MAX = 24 * 35
 CLI_LEASE_TTL = timedelta(minutes=5)  # when this process does not collect periodically
@@ -282,20 +282,3 @@ def history(
         return
     for sample in samples:
         print(sample_line(sample, desk.zone))
-
-
-@servers_app.command("pending")
-def pending(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The server's name")],
-    customer: Annotated[str, typer.Option(help="The server's customer")],
-    updates: Annotated[int, typer.Option(help="Pending updates, all origins")],
-    security: Annotated[int, typer.Option(help="Of which security updates")],
-) -> None:
-    """Enter a server's pending updates by hand (where no apt collector reports them)."""
-    from helpdesk_tui.services.patches import set_pending
-
-    desk = ready_desk(options(ctx).settings())
-    server = set_pending(desk, name, updates, security, customer=customer)
-    print(f"server {server.id} ({one_line(server.name)}): {updates} update(s) pending, "
-          f"{security} security")  # fmt: skip

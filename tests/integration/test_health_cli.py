@@ -62,28 +62,21 @@ def test_the_demo_shows_a_down_server_a_hot_cpu_and_a_filling_disk(demo_db, cli)
 
 def test_pending_updates_entered_by_hand(demo_db, cli):
     assert cli("server", "add", "1", "legacy-01").code == 0
-    done = cli("server", "pending", "legacy-01", "--customer", "1", "--updates", "12",
-               "--security", "3")  # fmt: skip
+    done = cli("patch", "set-pending", "--server", "legacy-01", "--customer", "1", "--updates",
+               "12", "--security", "3")  # fmt: skip
     assert done.code == 0, done.stderr
-    assert "12 update(s) pending, 3 security" in done.stdout
+    assert "12 updates, 3 security pending (entered)" in done.stdout
 
 
 @pytest.mark.parametrize(
     ("args", "mentions"),
     [
-        (("pending", "legacy-01", "--customer", "1", "--updates", "2", "--security", "5"),
-         "security"),
-        (("pending", "legacy-01", "--customer", "1", "--updates", "-1", "--security", "0"),
-         "0 to"),
-        (("pending", "nowhere", "--customer", "1", "--updates", "1", "--security", "0"),
-         "nowhere"),
         (("history", "legacy-01", "--customer", "1", "--hours", "0"), "--hours"),
         (("history", "legacy-01", "--customer", "1", "--hours", "100000"), "--hours"),
         (("history", "nowhere", "--customer", "1"), "nowhere"),
         (("history", "legacy-01"), "--customer"),
     ],
-    ids=["security-above-all", "negative", "unknown-server", "hours-0", "hours-huge",
-         "history-unknown", "history-no-customer"],
+    ids=["hours-0", "hours-huge", "history-unknown", "history-no-customer"],
 )  # fmt: skip
 def test_bad_input_is_refused_and_writes_nothing(demo_db, cli, digest, args, mentions):
     assert cli("server", "add", "1", "legacy-01").code == 0

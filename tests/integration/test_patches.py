@@ -149,7 +149,11 @@ def test_the_commands(demo_db, cli, digest):
                  "--ticket", "T-999999"),
                 ("patch", "list", "--since", "yesterday"),
                 ("patch", "set-pending", "--server", "db-master", "--customer", "1",
-                 "--updates", "1", "--security", "2")):  # fmt: skip
+                 "--updates", "1", "--security", "2"),
+                ("patch", "set-pending", "--server", "db-master", "--customer", "1",
+                 "--updates", "-1", "--security", "0"),
+                ("patch", "set-pending", "--server", "nowhere", "--customer", "1",
+                 "--updates", "1", "--security", "0")):  # fmt: skip
         result = cli(*bad)
         assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1, result
     assert digest(demo_db) == before

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("calendar", "store", "console", "alerts", "health")
+BENCHMARKS = ("calendar", "store", "console", "alerts", "health", "collecting", "health_store")
 RESULTS = Path(__file__).with_name("results")
 
 

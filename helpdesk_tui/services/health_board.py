@@ -119,7 +119,9 @@ def _last_hour(session: Session, ids: list[int], now: datetime) -> dict[int, lis
         .order_by(HealthSample.server_id, HealthSample.collected_at)
     )  # fmt: skip
     found: dict[int, list[SeriesPoint]] = defaultdict(list)
-    for server_id, *point in session.execute(query):  # instants left out: parsing costs
+    # Core rows, not the ORM's (12 000 rows for 200 servers: the ORM layer doubles the
+    # cost); instants left out: parsing them costs too
+    for server_id, *point in session.connection().execute(query):
         found[server_id].append(tuple(point))
     return found
 

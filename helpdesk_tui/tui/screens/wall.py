@@ -1,8 +1,8 @@
 """The duty desk's wall: read-only, high contrast, readable across a room.
 
 Big open counts per severity with their breaches, the active alerts and who is on duty,
-and below them panes that rotate every few seconds: broken promises, then the next
-deadlines.
+the servers that are down, and below them panes that rotate every few seconds: broken
+promises, then the next deadlines.
 """
 
 from __future__ import annotations
@@ -19,13 +19,16 @@ from textual.widgets import Digits, Label, Static
 
 from helpdesk_tui.domain.sla import TargetState, stored_states
 from helpdesk_tui.safe_text import one_line
+from helpdesk_tui.services.health_board import ServerCard
 from helpdesk_tui.store.queue import QueueFilter, QueueRow
 from helpdesk_tui.tui.alert_text import count_text, duty_text, gap
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE, countdown
+from helpdesk_tui.tui.maintenance_reads import read_board
+from helpdesk_tui.tui.wall_health import wall_health_line
 from helpdesk_tui.tui.widgets.alert_panes import ACTIVE_LIMIT, AlertOverview
 
 ROTATE_SECONDS = 8
-STATUS_EVERY = 60.0
+STATUS_EVERY = 60.0  # alerts, duty and health; a change elsewhere reloads at once too
 LIST_ROWS = 12
 PANES = ("breaches", "next")
 
@@ -39,6 +42,7 @@ class WallScreen(Screen):
     .wall-card Digits { width: auto; }
     .wall-card Label { width: 100%; text-style: bold; }
     #wall-status { height: 1; padding: 0 1; text-style: bold; }
+    #wall-health { height: 1; padding: 0 1; }
     #wall-pane { height: 1fr; border: heavy $secondary; padding: 0 1; }
     """
 
@@ -57,6 +61,7 @@ class WallScreen(Screen):
                     yield Digits("0", id=f"open-{severity}")
                     yield Label("", id=f"breached-{severity}")
         yield Static(id="wall-status")
+        yield Static(id="wall-health")
         yield Static(id="wall-pane")
 
     def on_mount(self) -> None:
@@ -99,13 +104,15 @@ class WallScreen(Screen):
         reader = self.app.reader
         try:
             overview = AlertOverview(reader.alerts("active", ACTIVE_LIMIT), reader.duty_now())
+            cards = read_board(self.app.desk)
         except Exception as error:
             self.app.call_from_thread(self.app.report_fault, error)
             return
-        self.app.call_from_thread(self._paint_status, overview)
+        self.app.call_from_thread(self._paint_status, overview, cards)
 
-    def _paint_status(self, overview: AlertOverview) -> None:
+    def _paint_status(self, overview: AlertOverview, cards: list[ServerCard]) -> None:
         t = self.app.texts
+        self.query_one("#wall-health", Static).update(wall_health_line(t, cards))
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append_text(count_text(t, overview.active, ACTIVE_LIMIT))
         gap(line, "    ")

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from tests.integration.webhook_sink import WebhookSink
 from tests.perf.bench_console import _percentile, demo_database
-from tests.perf.figures_table import markdown_table
+from tests.perf.figures_table import figure_row, markdown_table
 
 ZONE = "Asia/Shanghai"
 RESPONSE_HOURS = 0.002  # urgent response in 7.2 s: moments at 3.6, 5.4, 6.48 and 7.2 s
@@ -126,14 +126,15 @@ def sweep_rows(tickets: int, repetitions: int) -> list[dict]:
         seconds, batches = _settle(big)
         small = _with_timers(demo_database(tickets // 10), Path(folder))
         small_seconds, _ = _settle(small)
-        rows.append(_row(f"first sweep settling every open ticket's timers ({tickets:,} tickets)",
+        figure = f"first sweep settling every open ticket's timers ({tickets:,} tickets)"
+        rows.append(figure_row(figure,
                          seconds, small_seconds, "s", "", None,
                          notes=[f"{batches} batches of up to 500; baseline: {tickets // 10:,}"
                                 " tickets"]))  # fmt: skip
         for due in (0, 10, 100):
             mine = _steady(big, due, repetitions)
             theirs = _steady(small, due, repetitions)
-            rows.append(_row(f"steady sweep, {due} due, {tickets:,} tickets (baseline: "
+            rows.append(figure_row(f"steady sweep, {due} due, {tickets:,} tickets (baseline: "
                              f"{tickets // 10:,}), median of {repetitions}", mine, theirs, "ms",
                              "O(due)", mine < 3 * theirs + 5))  # fmt: skip
     return rows
@@ -202,25 +203,10 @@ def latency_rows(tickets: int) -> list[dict]:
         found = _latencies(daemons, tickets)
         p50, p99 = _percentile(found, 0.5), _percentile(found, 0.99)
         label = f"{daemons} daemon{'s' if daemons > 1 else ''}, {len(found)} alerts"
-        rows.append(_row(f"alert latency p50, {label}", p50, None, "ms", "", None))
-        rows.append(_row(f"alert latency p99, {label}", p99, None, "ms", "< 1 000 ms",
+        rows.append(figure_row(f"alert latency p50, {label}", p50, None, "ms", "", None))
+        rows.append(figure_row(f"alert latency p99, {label}", p99, None, "ms", "< 1 000 ms",
                          p99 < 1000))  # fmt: skip
     return rows
-
-
-def _row(figure, ours, baseline, unit, target, ok, notes=None) -> dict:
-    row = {
-        "figure": figure,
-        "ours": ours,
-        "baseline": baseline,
-        "unit": unit,
-        "ratio": (baseline / ours) if baseline and ours else None,
-        "target": target,
-        "ok": ok,
-    }
-    if notes:
-        row["notes"] = notes
-    return row  # fmt: skip
 
 
 def measure(tickets: int = 1_000_000, repetitions: int = 7, latency_tickets: int = 40) -> list:

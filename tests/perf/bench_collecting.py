@@ -43,7 +43,7 @@ from tests.perf.bench_health import (
     _fleet,
     _wait_for_full_windows,
 )
-from tests.perf.figures_table import markdown_table
+from tests.perf.figures_table import figure_row, markdown_table
 
 COLLECT_EVERY = 10  # seconds; config.MIN_HEALTH_EVERY
 GAP = 0.05
@@ -115,12 +115,6 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
 
 
-def _row(figure: str, ours: float, baseline: float, target: str, ok: bool | None) -> dict:
-    ratio = baseline / ours if ours else None
-    return {"figure": figure, "ours": ours, "baseline": baseline, "ratio": ratio, "unit": "ms",
-            "target": target, "ok": ok}  # fmt: skip
-
-
 def measure(servers: int = 200, seconds: float = 60.0) -> list[dict]:
     names = _fleet(servers)
     with tempfile.TemporaryDirectory(prefix="bench-collecting-") as folder:
@@ -142,9 +136,9 @@ def measure(servers: int = 200, seconds: float = 60.0) -> list[dict]:
     for label, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0)):
         mine, theirs = _percentile(busy, fraction), _percentile(quiet, fraction)
         target, ok = ("< 50 ms", mine < 50) if label == "p95" else ("", None)
-        rows.append(_row(f"`j` on the health screen, {label} of {len(busy)} keys over "
+        rows.append(figure_row(f"`j` on the health screen, {label} of {len(busy)} keys over "
                          f"{seconds:.0f} s, collecting {servers} servers every {COLLECT_EVERY} s "
-                         "(baseline: not collecting)", mine, theirs, target, ok))  # fmt: skip
+                         "(baseline: not collecting)", mine, theirs, "ms", target, ok))  # fmt: skip
     rows[0]["notes"] = [
         f"{rounds:.1f} collection rounds of {servers} servers stored during the keys "
         f"({stored:,} samples); {len(quiet)} keys in the baseline run",

@@ -45,7 +45,7 @@ from tests.integration.monitoring_servers import (
     fleet_config,
     http_get,
 )
-from tests.perf.figures_table import markdown_table
+from tests.perf.figures_table import figure_row, markdown_table
 
 SCRAPE_INTERVAL = "5s"
 RATE_WINDOW = "30s"  # six scrapes: a full window is reached 30 s after the start
@@ -106,7 +106,7 @@ def prometheus_rows(exporter: NodeExporter, folder: Path, count: int, rounds: in
             )
     finally:
         server.stop()
-    return [_row(f"through Prometheus, {count} servers, one query per metric (baseline: one "
+    return [figure_row(f"through Prometheus, {count} servers, one query per metric (baseline: one "
                  f"server at a time), median of {rounds}", ours, one_by_one, "ms",
                  "< 1 000 ms", ours < 1000,
                  notes=[f"Prometheus: {count} relabelled targets of one node_exporter, scraped "
@@ -128,7 +128,7 @@ def scrape_rows(exporter: NodeExporter, count: int, rounds: int) -> list:
         one_at_a_time = _median_ms(max(1, rounds // 2), lambda: serial.collect(names, _now()))
     page = http_get(exporter.url)[1]
     lines = page.count(b"\n")
-    rows.append(_row(f"direct scraping, {count} servers, {pooled.max_workers} at a time "
+    rows.append(figure_row(f"direct scraping, {count} servers, {pooled.max_workers} at a time "
                      f"(baseline: one at a time), median of {rounds}", ours, one_at_a_time,
                      "ms", "< 5 000 ms", ours < 5000,
                      notes=[f"the exporter's page: {len(page) / 1024:.0f} KB, "
@@ -140,23 +140,8 @@ def local_rows(rounds: int) -> list:
     source = LocalSource()
     source.collect(_now())
     ours = _median_ms(rounds, lambda: source.collect(_now()))
-    return [_row(f"this host through psutil, median of {rounds}", ours, None, "ms", "< 50 ms",
+    return [figure_row(f"this host through psutil, median of {rounds}", ours, None, "ms", "< 50 ms",
                  ours < 50)]  # fmt: skip
-
-
-def _row(figure, ours, baseline, unit, target, ok, notes=None) -> dict:
-    row = {
-        "figure": figure,
-        "ours": ours,
-        "baseline": baseline,
-        "unit": unit,
-        "ratio": (baseline / ours) if baseline and ours else None,
-        "target": target,
-        "ok": ok,
-    }
-    if notes:
-        row["notes"] = notes
-    return row
 
 
 def _exporter(folder: Path, collectors: tuple[str, ...] | None) -> NodeExporter:

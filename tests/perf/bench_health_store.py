@@ -38,7 +38,7 @@ from helpdesk_tui.services.health_records import sample_values
 from helpdesk_tui.services.server_health import ServerCheck
 from helpdesk_tui.store import schema
 from helpdesk_tui.store.models import Customer, HealthIncident, HealthSample, Server, Ticket
-from tests.perf.figures_table import markdown_table
+from tests.perf.figures_table import figure_row, markdown_table
 
 NOW = datetime(2026, 11, 20, 2, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -157,26 +157,17 @@ def measure(count: int = 200, repetitions: int = 20) -> list[dict]:
         board_after = _median_ms(repetitions, lambda: board(desk))
         desk.store.dispose()
     return [
-        _row(f"health board, {count} servers with 24 h of samples, median of {repetitions}",
+        figure_row(f"health board, {count} servers with 24 h of samples, median of {repetitions}",
              ours, baseline, "ms", "< 100 ms", ours < 100, notes),
-        _row(f"collection round store step, {count} servers, {TREND_BATCH} of them also work "
+        figure_row(f"collection round store step, {count} servers, {TREND_BATCH} of them also work "
              f"out their capacity trend from 13 days (the {catching_up} rounds after a start; "
              f"then about {max(1, count // 60)} a round), median", with_trends, None, "ms",
              "< 1 s", with_trends < 1000),
-        _row(f"collection round store step, {count} servers, median of {repetitions}",
+        figure_row(f"collection round store step, {count} servers, median of {repetitions}",
              steady, None, "ms", "< 1 s (a round a minute)", steady < 1000),
-        _row(f"health board after those rounds (incidents and tickets open), median of "
+        figure_row(f"health board after those rounds (incidents and tickets open), median of "
              f"{repetitions}", board_after, None, "ms", "< 100 ms", board_after < 100),
     ]  # fmt: skip
-
-
-def _row(figure, ours, baseline, unit, target, ok, notes=None) -> dict:
-    row = {"figure": figure, "ours": ours, "baseline": baseline, "unit": unit,
-           "ratio": (baseline / ours) if baseline and ours else None, "target": target,
-           "ok": ok}  # fmt: skip
-    if notes:
-        row["notes"] = notes
-    return row
 
 
 def main(argv: list[str]) -> int:

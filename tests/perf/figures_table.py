@@ -14,3 +14,14 @@ def markdown_table(rows: list[dict]) -> str:
                      f"| {row['target'] or '—'} | {ok} |")  # fmt: skip
     notes = [note for row in rows for note in row.get("notes", ())]
     return "\n".join(lines + ([""] + [f"- {n}" for n in notes] if notes else []))
+
+
+def figure_row(figure: str, ours: float, baseline: float | None, unit: str, target: str,
+               ok: bool | None, notes: list[str] | None = None) -> dict:  # fmt: skip
+    """One measured figure, the way every benchmark reports it; ratio = baseline / ours."""
+    row = {"figure": figure, "ours": ours, "baseline": baseline, "unit": unit,
+           "ratio": (baseline / ours) if baseline and ours else None, "target": target,
+           "ok": ok}  # fmt: skip
+    if notes:
+        row["notes"] = notes
+    return row

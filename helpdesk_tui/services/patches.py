@@ -59,6 +59,7 @@ class Pending:
     source: str  # collector | entered | unknown
     collector: str | None  # the sample's source (prometheus, scrape, local) when collected
     as_of: datetime | None  # when collected, or when last entered
+    version: int | None = None  # the server's, for set_pending(expected_version=...)
 
 
 def find_server(session: Session, server: str, customer: str | None = None) -> Server:
@@ -173,7 +174,8 @@ def pending_updates(session: Session, customer_id: int | None = None) -> list[Pe
 def _pending_of(
     server: Server, customer: str, sample: HealthSample | None, entered_at: datetime | None
 ) -> Pending:
-    base = {"server_id": server.id or 0, "server": server.name, "customer": customer}
+    base = {"server_id": server.id or 0, "server": server.name, "customer": customer,
+            "version": server.version}  # fmt: skip
     if sample is not None:
         return Pending(**base, updates=sample.apt_upgrades_pending,
                        security=sample.apt_security_pending, source="collector",

@@ -1,5 +1,6 @@
 """Maintenance keys shared by the maintenance tabs and a recovery plan's detail: a backup
-done, a restore checked, a renewal, a drill held.
+done, a restore checked, a renewal, a drill held, a patch applied, pending updates
+counted by hand.
 
 Every change goes through the services in a thread worker (a write may wait for the
 SQLite lock); a refusal is a one-line toast and nothing is written. A read-only console
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from textual import work
@@ -18,8 +19,9 @@ from textual.binding import Binding
 
 from helpdesk_tui.domain.errors import HelpdeskError, InvalidInput
 from helpdesk_tui.safe_text import one_line
-from helpdesk_tui.services import backup_plans, cloud, recovery_plans
+from helpdesk_tui.services import backup_plans, cloud, patches, recovery_plans
 from helpdesk_tui.services.desk import Desk
+from helpdesk_tui.services.patches import Pending
 from helpdesk_tui.tui.change_runner import apply_change
 from helpdesk_tui.tui.maintenance_reads import BackupRow, RecoveryRow, RenewalRow
 
@@ -30,6 +32,10 @@ BACKUP_BINDINGS = (
 )
 RENEW_BINDING = Binding("e", "renew", "Renew", id="maintenance.renew")
 DRILL_BINDING = Binding("d", "drill", "Drill held", id="maintenance.drill")
+PATCH_BINDINGS = (
+    Binding("a", "add_patch", "Record patch", id="maintenance.add_patch"),
+    Binding("u", "set_pending", "Pending updates", id="maintenance.set_pending"),
+)
 
 
 def parse_day(text: str, today: date) -> date | None:
@@ -56,6 +62,14 @@ class MaintenanceActions:
     def selected_recovery(self) -> RecoveryRow | None:
         return None
 
+    def selected_pending(self) -> Pending | None:
+        return None
+
+    def patch_server(self) -> tuple[str, str] | None:
+        """The server and customer a new patch is proposed for (the selected row's)."""
+        row = self.selected_pending()
+        return (row.server, row.customer) if row is not None else None
+
     def data_changed(self) -> None:
         raise NotImplementedError
 
@@ -66,13 +80,16 @@ class MaintenanceActions:
         if apply_change(self.app, apply, lambda: done):
             self.app.call_from_thread(self.data_changed)
 
-    def _selected(self, row: Any | None) -> Any | None:
-        t = self.app.texts
+    def _writable(self) -> bool:
         if self.app.read_only:
-            self.app.notify(t("message.read_only"), severity="warning")
+            self.app.notify(self.app.texts("message.read_only"), severity="warning")
+        return not self.app.read_only
+
+    def _selected(self, row: Any | None) -> Any | None:
+        if not self._writable():
             return None
         if row is None:
-            self.app.notify(t("maintenance.no_selection"), severity="warning")
+            self.app.notify(self.app.texts("maintenance.no_selection"), severity="warning")
         return row
 
     def _form(self, title: str, fields: list, then: Callable[[dict[str, Any]], None]) -> None:
@@ -161,3 +178,77 @@ class MaintenanceActions:
         fields = [Field("on", t("maintenance.field_drill_on")),
                   Field("notes", t("maintenance.field_drill_notes"), "text")]  # fmt: skip
         self._form(t("maintenance.drill_title", name=name), fields, apply)
+
+    # -- patches and pending updates ----------------------------------------
+
+    def action_add_patch(self) -> None:
+        from helpdesk_tui.tui.screens.forms import Field
+
+        if not self._writable():
+            return
+        t = self.app.texts
+        server, customer = self.patch_server() or ("", "")
+
+        def apply(values: dict[str, Any]) -> None:
+            at = self._applied_at(values["at"])  # refused here: nothing is written
+
+            def record(d: Desk) -> None:
+                patches.record_patch(
+                    d, values["server"], values["packages"], customer=values["customer"] or None,
+                    description=values["description"], security=values["security"],
+                    reboot_required=values["reboot"], at=at,
+                )  # fmt: skip
+
+            done = t("maintenance.patch_done", name=one_line(values["server"]))
+            self.change_maintenance(done, record)
+
+        fields = [
+            Field("server", t("maintenance.field_server"), required=True, default=server),
+            Field("customer", t("maintenance.field_customer"), default=customer),
+            Field("packages", t("maintenance.field_packages"), required=True),
+            Field("description", t("maintenance.field_description"), "text"),
+            Field("security", t("maintenance.field_security"), "yesno"),
+            Field("reboot", t("maintenance.field_reboot"), "yesno"),
+            Field("at", t("maintenance.field_at")),
+        ]
+        self._form(t("maintenance.patch_title"), fields, apply)
+
+    def _applied_at(self, text: str) -> datetime | None:
+        """When a patch was applied: blank is now; never in the future."""
+        from helpdesk_tui.tui.screens.new_ticket import BadTime, parse_reported_at
+
+        t, desk = self.app.texts, self.app.desk
+        try:
+            return parse_reported_at(text, desk.now(), desk.zone)
+        except BadTime as problem:
+            if problem.kind == "future" and problem.when is not None:
+                shown = problem.when.astimezone(desk.zone).strftime("%Y-%m-%d %H:%M")
+                raise InvalidInput(t("maintenance.future_at", time=shown)) from None
+            raise InvalidInput(t("maintenance.bad_at", text=one_line(problem.text))) from None
+
+    def action_set_pending(self) -> None:
+        from helpdesk_tui.tui.screens.forms import Field
+
+        row: Pending | None = self._selected(self.selected_pending())
+        if row is None:
+            return
+        t = self.app.texts
+        name = f"{one_line(row.customer)} · {one_line(row.server)}"
+        # the collector's numbers win over entered ones: say so, or the change seems lost
+        said = "set_pending_collector" if row.source == "collector" else "set_pending_done"
+        done = t(f"maintenance.{said}", name=name)
+
+        def apply(values: dict[str, Any]) -> None:
+            self.change_maintenance(done, lambda d: patches.set_pending(
+                d, row.server, values["updates"], values["security"], customer=row.customer,
+                expected_version=row.version))  # fmt: skip
+
+        def count(field: str, label: str, now: int | None) -> Field:
+            return Field(field, t(label), "int", required=True, maximum=patches.PENDING_MAX,
+                         default="" if now is None else str(now))  # fmt: skip
+
+        fields = [
+            count("updates", "maintenance.field_updates", row.updates),
+            count("security", "maintenance.field_security_updates", row.security),
+        ]
+        self._form(t("maintenance.set_pending_title", name=name), fields, apply)

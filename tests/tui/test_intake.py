@@ -74,7 +74,7 @@ async def test_type_part_of_a_customer_pick_it_and_create(make_app):
         await type_text(pilot, "王工 13800001111")
         await pilot.press("tab", "1")  # severity: urgent
         await pilot.press("tab", "2")  # channel: fax
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")  # kind: a fault, the default
         await type_text(pilot, TITLE)
         await pilot.press("tab")
         await type_text(pilot, "since 02:00")
@@ -88,6 +88,7 @@ async def test_type_part_of_a_customer_pick_it_and_create(make_app):
         ticket = detail.row.ticket
         assert detail.row.customer == name
         assert (ticket.severity, ticket.channel, ticket.status) == ("urgent", "fax", "new")
+        assert ticket.kind == "fault"
         assert ticket.reported_at == NOW
         assert ticket.description == "since 02:00"
         assert detail.contact is not None and detail.contact.name == "王工 13800001111"
@@ -101,6 +102,7 @@ async def test_defaults_are_medium_by_phone(make_app):
         screen = await open_intake(app, pilot)
         assert screen.query_one("#intake-severity", ChoiceStrip).value == "medium"
         assert screen.query_one("#intake-channel", ChoiceStrip).value == "phone"
+        assert screen.query_one("#intake-kind", ChoiceStrip).value == "fault"
         await pick_customer(app, pilot)
         screen.query_one("#intake-title").focus()
         await type_text(pilot, TITLE)
@@ -108,6 +110,26 @@ async def test_defaults_are_medium_by_phone(make_app):
         await settle(app, pilot)
         [hit] = tickets_titled(app, TITLE)
         assert (hit.severity, app.reader.detail(hit.id).row.ticket.channel) == ("medium", "phone")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_migration_work_order(make_app, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_intake(app, pilot)
+        await pick_customer(app, pilot)
+        kind = screen.query_one("#intake-kind", ChoiceStrip)
+        kind.focus()
+        await pilot.press("2")
+        assert kind.value == "migration"
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#intake-title")
+        await type_text(pilot, "迁移 HIS 历史数据到新库")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen), screen.error_text
+        [hit] = tickets_titled(app, "迁移 HIS 历史数据到新库")
+        assert app.reader.detail(hit.id).row.ticket.kind == "migration"
 
 
 async def test_empty_title_shows_an_error_and_keeps_what_was_typed(make_app):
@@ -300,6 +322,7 @@ async def test_every_field_is_on_screen(make_app, size):
             "#intake-contact",
             "#intake-severity",
             "#intake-channel",
+            "#intake-kind",
             "#intake-title",
             "#intake-description",
             "#intake-reported",

@@ -1,10 +1,13 @@
 """Maintenance (key 6): the tabs, and the keys that record a backup, a restore check, a
-renewal and a drill through the services; the recovery plan's detail; literal names."""
+renewal, a drill, a patch and pending counts through the services; the recovery plan's
+detail; literal names."""
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from helpdesk_tui.services import backup_plans, cloud
-from helpdesk_tui.store.models import BackupPlan, CloudResource, RecoveryPlan
+from helpdesk_tui.store.models import BackupPlan, CloudResource, PatchRecord, RecoveryPlan, Server
 from helpdesk_tui.tui.screens.forms import FormScreen
 from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
 from helpdesk_tui.tui.screens.recovery_detail import RecoveryDetailScreen
@@ -177,3 +180,113 @@ async def test_names_from_outside_are_literal(make_app, desk_for):
         assert "[red]x[/red]\\x1…" in text and "[b]全量[/b] · \\x1b]0;evil" in text
         assert "\x1b" not in text and "\x07" not in text
         assert "\x1b" not in app.export_screenshot()
+
+
+# -- patches and pending updates (the 补丁 tab) ---------------------------------
+
+
+async def open_patches(pilot) -> MaintenanceScreen:
+    screen = await open_maintenance(pilot)
+    await pilot.press("tab", "tab", "tab")
+    assert screen.active_tab == "patches"
+    return screen
+
+
+def _patches(desk) -> list[tuple]:
+    with desk.store.read() as session:
+        rows = session.scalars(select(PatchRecord).order_by(PatchRecord.id))
+        return [(p.id, p.server_id, p.packages, p.applied_at) for p in rows]
+
+
+async def test_the_patch_keys_show_only_on_the_patch_tab(make_app):
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        assert not screen.check_action("add_patch", ()) and not screen.check_action(
+            "set_pending", ()
+        )
+        assert "Record patch" not in screen_text(app)
+        await pilot.press("tab", "tab", "tab")
+        assert screen.check_action("add_patch", ()) and screen.check_action("set_pending", ())
+        assert not screen.check_action("backup_success", ())
+        text = screen_text(app)
+        assert "Record patch" in text and "Pending updates" in text
+
+
+async def test_recording_a_patch_for_the_selected_server(make_app, desk_for):
+    desk = desk_for("lina")
+    before = _patches(desk)
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_patches(pilot)
+        row = screen.selected_pending()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert form.query_one("#field-server").value == row.server  # prefilled
+        assert form.query_one("#field-customer").value == row.customer
+        form.query_one("#field-packages").focus()
+        await pilot.press(*"openssl 3.0.13", "tab", *"CVE-2024-0727", "tab", "space")
+        await submit_form(pilot, "tab", "tab", *"-2h")  # security ticked, no reboot
+        await until(pilot, lambda: len(_patches(desk)) == len(before) + 1)
+        await until(pilot, lambda: any(r.patch.packages == "openssl 3.0.13"
+                                       for r in screen.table("patches").rows_shown))  # fmt: skip
+    with desk.store.read() as session:
+        patch = session.scalars(select(PatchRecord).order_by(PatchRecord.id.desc())).first()
+        server = session.get(Server, patch.server_id)
+        assert (server.id, server.name) == (row.server_id, row.server)
+        assert patch.packages == "openssl 3.0.13" and patch.description == "CVE-2024-0727"
+        assert patch.security and not patch.reboot_required
+        assert patch.applied_at == NOW - timedelta(hours=2) and patch.applied_by == "lina"
+
+
+async def test_a_patch_with_a_bad_date_is_refused_and_nothing_is_written(make_app, desk_for):
+    desk = desk_for("lina")
+    before = _patches(desk)
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_patches(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-packages").value = "nginx 1.24.0"
+        app.screen.query_one("#field-at").value = "yesterday"
+        await submit_form(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("yesterday" in n.message for n in app._notifications)
+    assert _patches(desk) == before
+
+
+async def test_setting_pending_counts_by_hand(make_app, desk_for):
+    desk = desk_for("lina")
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_patches(pilot)
+        await choose_row(pilot, screen, "pending", lambda row: row.source != "collector")
+        row = screen.selected_pending()
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await submit_form(pilot, "ctrl+a", "ctrl+k", *"12", "tab", "ctrl+a", "ctrl+k", "3")
+        await until(pilot, lambda: (screen.selected_pending().updates,
+                                    screen.selected_pending().security) == (12, 3))  # fmt: skip
+        assert screen.selected_pending().source == "entered"
+    with desk.store.read() as session:
+        server = session.get(Server, row.server_id)
+        assert (server.updates_pending, server.security_updates_pending) == (12, 3)
+
+
+async def test_more_security_updates_than_updates_are_refused(make_app, desk_for):
+    desk = desk_for("lina")
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_patches(pilot)
+        row = screen.selected_pending()
+        with desk.store.read() as session:
+            before = session.get(Server, row.server_id).version
+        await pilot.press("u")
+        await submit_form(pilot, "ctrl+a", "ctrl+k", "1", "tab", "ctrl+a", "ctrl+k", "5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("at most" in n.message for n in app._notifications)
+    with desk.store.read() as session:
+        assert session.get(Server, row.server_id).version == before

@@ -1,16 +1,20 @@
-"""Small modal forms: a few fields, ctrl+s submits, esc cancels. And a choice list."""
+"""Small modal forms: a few fields, ctrl+s submits, esc cancels. And a choice list.
+
+Yes/no fields are check boxes (space or enter toggles), those next to each other side by
+side on one row. A form taller than the terminal scrolls; focus brings a field into view."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets import Checkbox, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.i18n import Texts
@@ -20,14 +24,20 @@ from helpdesk_tui.i18n import Texts
 class Field:
     name: str
     label: str
-    kind: str = "line"  # line | text | int | decimal (blank: None unless required)
+    kind: str = "line"  # line | text | int | decimal (blank: None unless required) | yesno
     required: bool = False
-    default: str = ""
+    default: str = ""  # a yesno field: "yes" is ticked
     minimum: int = 0
     maximum: int = 0
 
 
+class FormBody(VerticalScroll, can_focus=False):
+    """Scrolls when the form is taller than the terminal; focus stays on the fields."""
+
+
 class FormScreen(ModalScreen[dict[str, Any] | None]):
+    AUTO_FOCUS = ""  # on_mount focuses the first field
+
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "cancel", "Back", id="form.back"),
         Binding("ctrl+s", "submit", "Submit", priority=True, id="form.submit"),
@@ -38,16 +48,29 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.form_title, self.fields, self.hint = title, fields, hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
+        with FormBody(classes="form"):
             yield Label(self.form_title, classes="form-title")
-            for field in self.fields:
-                yield Label(field.label + (" *" if field.required else ""))
-                if field.kind == "text":
-                    yield TextArea(field.default, id=f"field-{field.name}", classes="form-text")
-                else:
-                    yield Input(field.default, id=f"field-{field.name}")
+            for yesno, group in groupby(self.fields, key=lambda field: field.kind == "yesno"):
+                if yesno:
+                    with Horizontal(classes="form-checks"):
+                        for field in group:
+                            ticked = field.default == "yes"
+                            yield Checkbox(field.label, ticked, id=f"field-{field.name}")
+                    continue
+                for field in group:
+                    yield Label(field.label + (" *" if field.required else ""))
+                    if field.kind == "text":
+                        yield TextArea(field.default, id=f"field-{field.name}",
+                                       classes="form-text")  # fmt: skip
+                    else:
+                        yield Input(field.default, id=f"field-{field.name}")
             yield Label("", id="form-error", classes="form-error")
             yield Label(self.hint, classes="form-hint")
+
+    def on_mount(self) -> None:
+        # Textual's auto focus would centre the first field, scrolling a tall form past its
+        # title: focus it without scrolling
+        self.query_one(f"#field-{self.fields[0].name}").focus(scroll_visible=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
@@ -62,7 +85,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def action_submit(self) -> None:
         values, problem = self._values()
         if problem:
-            self.query_one("#form-error", Label).update(Text(problem))
+            error = self.query_one("#form-error", Label)
+            error.update(Text(problem))
+            error.scroll_visible(animate=False)
             return
         self.dismiss(values)
 
@@ -70,6 +95,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         values: dict[str, Any] = {}
         for field in self.fields:
             widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, Checkbox):
+                values[field.name] = widget.value
+                continue
             raw = widget.text if isinstance(widget, TextArea) else widget.value
             raw = raw.strip()
             if field.required and not raw:

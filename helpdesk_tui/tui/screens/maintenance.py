@@ -4,8 +4,9 @@ renewals (云续费), disaster-recovery plans (灾难恢复) and patches (补丁
 tab / shift+tab change tabs; each tab's keys act on its cursor row: `s` a backup done,
 `v` a restore checked, `e` a renewal, `d` a drill held, enter a recovery plan's steps
 and contacts. The patch tab lists the pending updates per server over the patches
-applied (recorded with `helpdesk patch`). Data is read in a worker every minute and
-whenever something changes.
+applied: `a` records a patch (for the selected row's server), `u` enters a server's
+pending counts by hand (as `helpdesk patch` does). Data is read in a worker every
+minute and whenever something changes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from helpdesk_tui.tui.alert_text import gap
 from helpdesk_tui.tui.maintenance_actions import (
     BACKUP_BINDINGS,
     DRILL_BINDING,
+    PATCH_BINDINGS,
     RENEW_BINDING,
     MaintenanceActions,
 )
@@ -49,6 +51,8 @@ TAB_ACTIONS = {
     "restore_check": "backups",
     "renew": "cloud",
     "drill": "recovery",
+    "add_patch": "patches",
+    "set_pending": "patches",
 }
 
 
@@ -74,6 +78,7 @@ class MaintenanceScreen(MaintenanceActions, Screen):
         *BACKUP_BINDINGS,
         RENEW_BINDING,
         DRILL_BINDING,
+        *PATCH_BINDINGS,
         Binding("escape", "back", "Back", id="maintenance.back"),
     ]  # fmt: skip
 
@@ -215,3 +220,13 @@ class MaintenanceScreen(MaintenanceActions, Screen):
 
     def selected_recovery(self) -> RecoveryRow | None:
         return self.table("recovery").current
+
+    def selected_pending(self) -> Pending | None:
+        return self.table("pending").current
+
+    def patch_server(self) -> tuple[str, str] | None:
+        """The server of the row under the cursor: in the patch history when that has focus."""
+        history = self.table("patches")
+        if history.has_focus and (row := history.current) is not None:
+            return row.server, row.customer
+        return super().patch_server()

@@ -1,10 +1,11 @@
 """`n`: log a phone or fax call fast, at 3 a.m., with the keyboard only.
 
 Customer with search-as-you-type (a contact's phone finds the customer too), the
-caller picked from the customer's known contacts or typed in, severity and channel
-one digit each, a title, a description, and when the call came in (`-15m`, `02:40`
-or ISO 8601; blank is now). ctrl+s creates the ticket through the services in a
-worker; a refusal is one line in the form and nothing typed is lost.
+caller picked from the customer's known contacts or typed in, severity, channel and
+kind (a fault, or a migration / defect-fix work order) one digit each, a title, a
+description, and when the call came in (`-15m`, `02:40` or ISO 8601; blank is now).
+ctrl+s creates the ticket through the services in a worker; a refusal is one line in
+the form and nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.domain.channel import Channel
 from helpdesk_tui.domain.errors import HelpdeskError, InvalidInput
 from helpdesk_tui.domain.severity import Severity
+from helpdesk_tui.domain.ticket_kind import TicketKind
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line
 from helpdesk_tui.services.tickets import NewTicket, new_ticket
@@ -315,6 +317,7 @@ class NewTicketScreen(ModalScreen[int | None]):
         t = self.texts
         severities = [(s.value, t.severity(s.value), SEVERITY_STYLE[s.value]) for s in Severity]
         channels = [(c.value, t.channel(c.value), "bold") for c in INTAKE_CHANNELS]
+        kinds = [(k.value, t.ticket_kind(k.value), "bold") for k in TicketKind]
         with Vertical(id="intake"):
             with Horizontal(classes="intake-row"):
                 yield Label(t("form.customer") + " *", classes="intake-label")
@@ -336,6 +339,9 @@ class NewTicketScreen(ModalScreen[int | None]):
             with Horizontal(classes="intake-row"):
                 yield Label(t("form.channel"), classes="intake-label")
                 yield ChoiceStrip(channels, Channel.PHONE.value, id="intake-channel")
+            with Horizontal(classes="intake-row"):
+                yield Label(t("form.kind"), classes="intake-label")
+                yield ChoiceStrip(kinds, TicketKind.FAULT.value, id="intake-kind")
             with Horizontal(classes="intake-row"):
                 yield Label(t("form.title") + " *", classes="intake-label")
                 yield Input(id="intake-title", compact=True)
@@ -555,6 +561,7 @@ class NewTicketScreen(ModalScreen[int | None]):
             description=self.query_one("#intake-description", TextArea).text,
             contact=self.query_one("#intake-contact", Input).value.strip(),
             reported_at=reported_at,
+            kind=TicketKind(self.query_one("#intake-kind", ChoiceStrip).value),
         )
 
     def action_submit(self) -> None:

@@ -87,13 +87,15 @@ def test_the_commands(demo_db, cli, digest):
     code, out, err = cli("backup-plan", "add", "1", "HIS 数据库", "--what", "全量 + binlog",
                          "--where", "OSS 杭州", "--every-hours", "24")  # fmt: skip
     assert code == 0, err
-    assert cli("backup-plan", "success", "1").code == 0
-    code, out, _ = cli("backup-plan", "list", "--json")
-    (plan,) = json.loads(out)
-    assert plan["last_success_at"] and not plan["overdue"] and plan["system"] == "HIS 数据库"
+    plan_id = out.split()[2].rstrip(":")  # "backup plan 5: HIS 数据库, every 24 h"
+    assert cli("backup-plan", "success", plan_id).code == 0
+    code, out, _ = cli("backup-plan", "list", "--customer", "1", "--json")
+    (plan,) = json.loads(out)  # the demo's plans are other customers'
+    assert str(plan["id"]) == plan_id and plan["system"] == "HIS 数据库"
+    assert plan["last_success_at"] and not plan["overdue"]
     before = digest(demo_db)
-    for bad in (("backup-plan", "success", "1", "--at", "2999-01-01T00:00+08:00"),
-                ("backup-plan", "success", "9"),
+    for bad in (("backup-plan", "success", plan_id, "--at", "2999-01-01T00:00+08:00"),
+                ("backup-plan", "success", "99999"),
                 ("backup-plan", "add", "1", "x", "--every-hours", "0")):  # fmt: skip
         result = cli(*bad)
         assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1, result

@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = Field(default_factory=system_language)
     tz: str = Field(default_factory=system_timezone)
     sla_policy: str = ""  # a TOML file; empty means the shipped data/sla_policy.toml
+    monitoring_policy: str = ""  # a TOML file; empty: the shipped data/monitoring_policy.toml
     calendars_dir: str = ""  # extra calendars, looked up before the shipped ones
     keymap: dict[str, str] = Field(default_factory=dict)
     notifiers: dict[str, Any] = Field(default_factory=dict)

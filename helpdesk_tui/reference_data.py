@@ -1,4 +1,5 @@
-"""Reading the shipped and user-supplied data files: SLA policy and work calendars."""
+"""Reading the shipped and user-supplied data files: SLA policy, monitoring policy and
+work calendars."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from helpdesk_tui.domain.calendar import CalendarError, WorkCalendar, always_on, parse_calendar
 from helpdesk_tui.domain.errors import InvalidInput
+from helpdesk_tui.domain.monitoring_policy import MonitoringPolicy, parse_monitoring_policy
 from helpdesk_tui.domain.severity import SlaPolicy, parse_policy
 
 
@@ -34,6 +36,11 @@ def _read_toml(path: Path, what: str) -> dict:
 def load_policy(path: str = "") -> SlaPolicy:
     source = Path(path) if path else data_dir() / "sla_policy.toml"
     return parse_policy(_read_toml(source, "SLA policy"))
+
+
+def load_monitoring_policy(path: str = "") -> MonitoringPolicy:
+    source = Path(path) if path else data_dir() / "monitoring_policy.toml"
+    return parse_monitoring_policy(_read_toml(source, "monitoring policy"))
 
 
 def policy_with_override(base: SlaPolicy, override_toml: str) -> SlaPolicy:

@@ -16,7 +16,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from helpdesk_tui.config import Settings
+from helpdesk_tui.domain.monitoring_policy import SEED_MONITORING, MonitoringPolicy
 from helpdesk_tui.monitoring.node_exporter import ScrapeSource
+from helpdesk_tui.reference_data import load_monitoring_policy
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.health_collector import (
     RoundReport,
@@ -40,10 +42,11 @@ def add_health_collection(
     if settings.health_every <= 0:
         return False
     scraper = ScrapeSource(timeout=TIMEOUT)  # lives as long as the job: it remembers counters
+    policy = load_monitoring_policy(settings.monitoring_policy)  # a bad file: refused at start
     scheduler.add_job(
         run_health_round,
         IntervalTrigger(seconds=settings.health_every, timezone="UTC"),
-        args=(desk, settings, owner, scraper),
+        args=(desk, settings, owner, scraper, policy),
         id=JOB_ID,
         replace_existing=True,
         next_run_time=datetime.now().astimezone(),
@@ -55,8 +58,9 @@ def add_health_collection(
 
 
 async def run_health_round(
-    desk: Desk, settings: Settings, owner: str, scraper: ScrapeSource | None = None
-) -> RoundReport | None:
+    desk: Desk, settings: Settings, owner: str, scraper: ScrapeSource | None = None,
+    policy: MonitoringPolicy = SEED_MONITORING,
+) -> RoundReport | None:  # fmt: skip
     """One round if this process holds the lease; never raises (a failing round must not
     stop the alerts)."""
     try:
@@ -70,6 +74,7 @@ async def run_health_round(
             settings.prometheus_url,
             keep_days=settings.health_keep_days,
             scraper=scraper,
+            policy=policy,
         )
     except Exception:
         log.exception("health collection round failed")

@@ -213,10 +213,12 @@ def collect(ctx: typer.Context, as_json: Json = False) -> None:
     from helpdesk_tui.alerts.health_job import LEASE, lease_ttl
     from helpdesk_tui.alerts.runner import process_name
     from helpdesk_tui.cli.health_output import round_json, round_lines
+    from helpdesk_tui.reference_data import load_monitoring_policy
     from helpdesk_tui.services.health_collector import collect_round
     from helpdesk_tui.services.job_lease import current, hold, release
 
     settings = options(ctx).settings()
+    policy = load_monitoring_policy(settings.monitoring_policy)  # a bad file: exit 2 first
     desk = ready_desk(settings)
     holder = process_name("cli")
     ttl = lease_ttl(settings) if settings.health_every else CLI_LEASE_TTL
@@ -225,7 +227,8 @@ def collect(ctx: typer.Context, as_json: Json = False) -> None:
         who = f"{lease.holder} until {desk.local(lease.expires_at)}" if lease else "another process"
         raise Conflict(f"health collection is running in {who}: see `helpdesk server incidents`")
     try:
-        report = collect_round(desk, settings.prometheus_url, keep_days=settings.health_keep_days)
+        report = collect_round(desk, settings.prometheus_url, keep_days=settings.health_keep_days,
+                               policy=policy)  # fmt: skip
     finally:
         release(desk, LEASE, holder)
     if as_json:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from helpdesk_tui.domain.severity import Severity
-
 Source = Literal["prometheus", "scrape", "local"]
 Level = Literal["warning", "critical"]
 Kind = Literal["down", "cpu", "memory", "disk", "service"]
@@ -116,7 +114,6 @@ class Thresholds:
     memory_crit: float = 95.0
     disk_warn: float = 85.0
     disk_crit: float = 95.0
-    sustain: int = 3  # consecutive bad samples before a finding becomes a ticket
 
 
 @dataclass(frozen=True)
@@ -166,22 +163,6 @@ def _level_finding(
         return None
     level: Level = "critical" if value > crit else "warning"
     return Finding(kind, subject, level, value, f"{label} {value:.1f} %")
-
-
-_TICKET_SEVERITY: dict[Kind, Severity] = {
-    "down": Severity.URGENT,
-    "disk": Severity.SERIOUS,
-    "service": Severity.SERIOUS,
-    "cpu": Severity.MEDIUM,
-    "memory": Severity.MEDIUM,
-}
-
-
-def ticket_severity(finding: Finding) -> Severity | None:
-    """The severity of the ticket a (sustained) finding opens; None: a warning, no ticket."""
-    if finding.level != "critical":
-        return None
-    return _TICKET_SEVERITY[finding.kind]
 
 
 def sustained(history: Sequence[Sequence[Finding]], sustain: int) -> list[Finding]:

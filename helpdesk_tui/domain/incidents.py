@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from helpdesk_tui.domain.health import Finding, Level, sustained, ticket_severity
+from helpdesk_tui.domain.health import Finding, Level, sustained
+from helpdesk_tui.domain.monitoring_policy import MonitoringPolicy
 from helpdesk_tui.domain.severity import Severity
 
 Key = tuple[str, str]  # (kind, subject)
@@ -111,18 +112,19 @@ class TicketDue:
 
 
 def due_tickets(
-    incidents: Iterable[Incident], recent: Sequence[Sequence[Finding]], sustain: int
+    incidents: Iterable[Incident], recent: Sequence[Sequence[Finding]], policy: MonitoringPolicy
 ) -> list[TicketDue]:
     """The incidents (after this round) that now call for a monitoring ticket: found in
     at least `sustain` rounds in a row, critical throughout the last `sustain` rounds
     (`recent` holds the findings of the latest rounds, oldest first, this one last), and
     with no ticket yet."""
+    sustain = policy.sustain_rounds
     candidates = {i.key for i in incidents if not i.has_ticket and i.rounds >= max(sustain, 1)}
     if not candidates:
         return []
     due = []
     for finding in sustained(recent, sustain):
-        severity = ticket_severity(finding)
+        severity = policy.ticket_severity(finding)
         if key_of(finding) in candidates and severity is not None:
             due.append(TicketDue(key_of(finding), finding, severity))
     return due

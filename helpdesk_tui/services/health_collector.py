@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from helpdesk_tui.domain.health import Finding, Level, Thresholds
+from helpdesk_tui.domain.health import Finding, Level
 from helpdesk_tui.domain.incidents import Incident, due_tickets, track
+from helpdesk_tui.domain.monitoring_policy import SEED_MONITORING, MonitoringPolicy
 from helpdesk_tui.domain.severity import Severity
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.health_alerts import sync_incident_alert
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
     from helpdesk_tui.monitoring.node_exporter import ScrapeSource
 
 KEEP_DAYS = 35
-SUSTAIN = Thresholds().sustain
 TREND_EVERY = timedelta(hours=1)
 TREND_BATCH = 20  # servers whose capacity trend is worked out in one round
 DETAIL_MAX = 300
@@ -92,17 +92,17 @@ def anything_to_collect(desk: Desk, prometheus_url: str = "") -> bool:
 
 
 def collect_round(
-    desk: Desk, prometheus_url: str = "", *, keep_days: int = KEEP_DAYS, sustain: int = SUSTAIN,
-    scraper: ScrapeSource | None = None,
+    desk: Desk, prometheus_url: str = "", *, keep_days: int = KEEP_DAYS,
+    policy: MonitoringPolicy = SEED_MONITORING, scraper: ScrapeSource | None = None,
 ) -> RoundReport:  # fmt: skip
     """`scraper`: kept by a periodic job across rounds, for the scraped servers' rates."""
-    checks = check_servers(desk, prometheus_url, scraper=scraper)
-    return store_round(desk, checks, keep_days=keep_days, sustain=sustain)
+    checks = check_servers(desk, prometheus_url, scraper=scraper, policy=policy)
+    return store_round(desk, checks, keep_days=keep_days, policy=policy)
 
 
 def store_round(
     desk: Desk, checks: Sequence[ServerCheck], *, keep_days: int = KEEP_DAYS,
-    sustain: int = SUSTAIN,
+    policy: MonitoringPolicy = SEED_MONITORING,
 ) -> RoundReport:  # fmt: skip
     """Everything after the network: what `collect_round` does with the checks."""
     now = desk.now()
@@ -111,7 +111,7 @@ def store_round(
     with desk.store.write() as session:
         if rows:
             session.execute(insert(HealthSample), rows)
-        judged, needs = _judge_all(session, desk, measured, sustain)
+        judged, needs = _judge_all(session, desk, measured, policy)
     linked = open_tickets(desk, needs)
     for need in needs:
         if need.incident_id in linked:
@@ -184,14 +184,14 @@ class Judged:
 
 
 def _judge_all(
-    session: Session, desk: Desk, measured: Sequence[ServerCheck], sustain: int
+    session: Session, desk: Desk, measured: Sequence[ServerCheck], policy: MonitoringPolicy
 ) -> tuple[dict[int, Judged], list[TicketNeed]]:
     open_rows = _open_incidents(session, [c.server_id for c in measured])
     judged: dict[int, Judged] = {}
     needs: list[TicketNeed] = []
     for check in measured:
         rows = open_rows.get(check.server_id, [])
-        judged[check.server_id], found = _judge(session, desk, check, rows, sustain)
+        judged[check.server_id], found = _judge(session, desk, check, rows, policy)
         needs += found
     return judged, needs
 
@@ -212,7 +212,11 @@ def _open_incidents(session: Session, server_ids: list[int]) -> dict[int, list[H
 
 
 def _judge(
-    session: Session, desk: Desk, check: ServerCheck, rows: list[HealthIncident], sustain: int
+    session: Session,
+    desk: Desk,
+    check: ServerCheck,
+    rows: list[HealthIncident],
+    policy: MonitoringPolicy,
 ) -> tuple[Judged, list[TicketNeed]]:
     assert check.health is not None
     at = check.health.collected_at
@@ -238,7 +242,7 @@ def _judge(
         still_open.append(_open(session, check.server_id, finding, at))
         judged.opened.append(finding.detail)
     judged.open_levels = [row.level for row in still_open]
-    return judged, _tickets_due(session, desk, check, still_open, sustain, judged)
+    return judged, _tickets_due(session, desk, check, still_open, policy, judged)
 
 
 def _incident(row: HealthIncident) -> Incident:
@@ -269,8 +273,9 @@ def _clear(session: Session, desk: Desk, row: HealthIncident, at: datetime) -> N
 
 def _tickets_due(
     session: Session, desk: Desk, check: ServerCheck, rows: list[HealthIncident],
-    sustain: int, judged: Judged,
+    policy: MonitoringPolicy, judged: Judged,
 ) -> list[TicketNeed]:  # fmt: skip
+    sustain = policy.sustain_rounds
     incidents = [_incident(row) for row in rows]
     if not any(not i.has_ticket and i.rounds >= sustain for i in incidents):
         return []
@@ -279,7 +284,7 @@ def _tickets_due(
     recent = recent_findings(session, check.server_id, sustain, at)
     by_key = {(row.kind, row.subject): row for row in rows}
     needs = []
-    for due in due_tickets(incidents, recent, sustain):
+    for due in due_tickets(incidents, recent, policy):
         row = by_key[due.key]
         reused = reusable_ticket(session, row)
         if reused is not None:

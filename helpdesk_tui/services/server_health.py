@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from helpdesk_tui.domain.health import Finding, ServerHealth, Thresholds, evaluate
+from helpdesk_tui.domain.monitoring_policy import SEED_MONITORING, MonitoringPolicy
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Customer, Server
 
@@ -33,18 +34,22 @@ def check_servers(
     prometheus_url: str = "",
     customer_id: int | None = None,
     scraper: ScrapeSource | None = None,
+    policy: MonitoringPolicy = SEED_MONITORING,
 ) -> list[ServerCheck]:
     """`scraper`: a source kept from round to round, whose remembered counters give the
     scraped servers their CPU and network rates; without one, a scraped server's rates
-    are unknown (one scrape has nothing to compare with)."""
+    are unknown (one scrape has nothing to compare with). `policy`: the warning levels."""
     listed = _active_servers(desk, customer_id)
     now = desk.now()
     healths = _through_prometheus(prometheus_url, listed, now) | _by_scraping(listed, now, scraper)
-    return [_check(server, customer, healths.get(server.id or 0)) for server, customer in listed]
+    return [_check(server, customer, healths.get(server.id or 0), policy)
+            for server, customer in listed]  # fmt: skip
 
 
-def _check(server: Server, customer: str, health: ServerHealth | None) -> ServerCheck:
-    findings = tuple(evaluate(health, _thresholds(server))) if health else ()
+def _check(
+    server: Server, customer: str, health: ServerHealth | None, policy: MonitoringPolicy
+) -> ServerCheck:
+    findings = tuple(evaluate(health, _thresholds(server, policy))) if health else ()
     return ServerCheck(server.id or 0, server.name, customer, health, findings)
 
 
@@ -98,13 +103,13 @@ def _named(health: ServerHealth, instance: str) -> ServerHealth:
     return replace(health, instance=instance)
 
 
-def _thresholds(server: Server) -> Thresholds:
-    defaults = Thresholds()
+def _thresholds(server: Server, policy: MonitoringPolicy) -> Thresholds:
+    """The policy's warning levels under the server's own critical ones."""
     return Thresholds(
-        cpu_warn=min(defaults.cpu_warn, server.cpu_critical - 1),
+        cpu_warn=min(policy.cpu_warn, server.cpu_critical - 1),
         cpu_crit=server.cpu_critical,
-        memory_warn=min(defaults.memory_warn, server.memory_critical - 1),
+        memory_warn=min(policy.memory_warn, server.memory_critical - 1),
         memory_crit=server.memory_critical,
-        disk_warn=min(defaults.disk_warn, server.disk_critical - 1),
+        disk_warn=min(policy.disk_warn, server.disk_critical - 1),
         disk_crit=server.disk_critical,
     )

@@ -85,6 +85,17 @@ def test_bad_input_is_refused_and_writes_nothing(demo_db, cli, digest, args, men
     assert digest(demo_db) == before
 
 
+def test_a_bad_monitoring_policy_file_is_refused_before_anything_is_written(
+    demo_db, cli, digest, tmp_path, monkeypatch
+):
+    policy = tmp_path / "monitoring.toml"
+    policy.write_text("sustain_rounds = 0\n", encoding="utf-8")
+    monkeypatch.setenv("HELPDESK_MONITORING_POLICY", str(policy))
+    before = digest(demo_db)
+    refused(cli("server", "collect"), 2, "sustain_rounds")
+    assert digest(demo_db) == before
+
+
 def test_collect_is_refused_while_another_process_collects(demo_db, cli, digest, monkeypatch):
     monkeypatch.setenv("HELPDESK_CONFIG", str(demo_db.parent / "absent.toml"))
     desk = open_desk(load_settings(db=str(demo_db), user="daemon", tz="UTC"))

@@ -11,6 +11,8 @@ import time_machine
 from sqlalchemy import func, insert, select
 
 from helpdesk_tui.domain.health import DiskUse, ServerHealth, Thresholds, evaluate
+from helpdesk_tui.domain.monitoring_policy import MonitoringPolicy
+from helpdesk_tui.domain.severity import Severity
 from helpdesk_tui.services import health_tickets
 from helpdesk_tui.services.cloud import add_server
 from helpdesk_tui.services.health_collector import store_round
@@ -123,6 +125,14 @@ def test_a_warning_run_with_one_critical_spike_opens_no_ticket(desk, server, clo
     rounds(desk, server, clock, 2, disk=97.0)  # critical three rounds running
     [ticket] = monitoring_tickets(desk)
     assert ticket.severity == "serious" and ticket.title == "监控: his-db disk /data 97.0 %"
+
+
+def test_the_policy_decides_how_soon_and_how_severe(desk, server, clock):
+    policy = MonitoringPolicy(sustain_rounds=1, severities={"cpu": Severity.SERIOUS})
+    clock.shift(MINUTE)
+    store_round(desk, [look(desk, server, cpu=99.0)], policy=policy)
+    [ticket] = monitoring_tickets(desk)
+    assert ticket.severity == "serious"  # the seed's policy: medium, after three rounds
 
 
 def test_an_incident_that_clears_before_the_sweep_says_nothing(desk, server, clock):

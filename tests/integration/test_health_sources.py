@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from helpdesk_tui.domain.health import ServerHealth, ServiceState, Thresholds, evaluate
-from helpdesk_tui.domain.health import ticket_severity as severity_of
+from helpdesk_tui.domain.monitoring_policy import SEED_MONITORING
 from helpdesk_tui.domain.severity import Severity
 from helpdesk_tui.monitoring.local import LocalSource
 from helpdesk_tui.monitoring.node_exporter import ScrapeSource
@@ -136,7 +136,7 @@ def test_the_failed_unit_opens_a_serious_ticket(prometheus: PrometheusServer, no
         got = source.collect([node_exporter.instance], now())[node_exporter.instance]
     (failed,) = [f for f in evaluate(got, Thresholds()) if f.kind == "service"]
     assert (failed.subject, failed.level) == ("nginx.service", "critical")
-    assert severity_of(failed) == Severity.SERIOUS
+    assert SEED_MONITORING.ticket_severity(failed) == Severity.SERIOUS
 
 
 def test_watched_units_are_reported_in_any_state(prometheus: PrometheusServer, node_exporter):
@@ -170,7 +170,7 @@ def test_a_stopped_exporter_is_down(prometheus: PrometheusServer, spare_exporter
         scraped = scraper.collect([instance], now())[instance]
     for got in (through_prometheus, scraped):
         (finding,) = evaluate(got, Thresholds())
-        assert (finding.kind, severity_of(finding)) == ("down", Severity.URGENT)
+        assert (finding.kind, SEED_MONITORING.ticket_severity(finding)) == ("down", Severity.URGENT)
     assert through_prometheus.problems == ("down: Prometheus' latest scrape of it failed",)
     (problem,) = scraped.problems
     assert "connection refused" in problem.lower()

@@ -27,9 +27,7 @@ from helpdesk_tui.domain.health import (
     peak,
     peak_since,
     sustained,
-    ticket_severity,
 )
-from helpdesk_tui.domain.severity import Severity
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -125,24 +123,6 @@ def test_evaluate_uses_the_given_thresholds():
 def test_a_finding_tells_its_value():
     (finding,) = evaluate(server(memory_percent=91.25), Thresholds())
     assert finding.detail == "memory 91.2 %"
-
-
-@pytest.mark.parametrize(
-    ("kind", "level", "severity"),
-    [
-        ("down", "critical", Severity.URGENT),
-        ("disk", "critical", Severity.SERIOUS),
-        ("service", "critical", Severity.SERIOUS),
-        ("cpu", "critical", Severity.MEDIUM),
-        ("memory", "critical", Severity.MEDIUM),
-        ("disk", "warning", None),
-        ("cpu", "warning", None),
-        ("memory", "warning", None),
-        ("service", "warning", None),
-    ],
-)
-def test_ticket_severity(kind, level, severity):
-    assert ticket_severity(Finding(kind, "x", level, None, "")) == severity
 
 
 def f(kind: str, subject: str, level: str = "critical") -> Finding:

@@ -8,6 +8,7 @@ import pytest
 
 from helpdesk_tui.domain.health import Finding
 from helpdesk_tui.domain.incidents import Incident, due_tickets, track, worse
+from helpdesk_tui.domain.monitoring_policy import MonitoringPolicy
 from helpdesk_tui.domain.severity import Severity
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -97,7 +98,7 @@ def test_a_new_finding_is_opened_at_its_worst_level():
     ],
 )  # fmt: skip
 def test_due_tickets(incidents, recent, sustain, due):
-    found = due_tickets(incidents, recent, sustain)
+    found = due_tickets(incidents, recent, MonitoringPolicy(sustain_rounds=sustain))
     assert [(d.key, d.severity) for d in found] == due
     assert all(d.finding.level == "critical" for d in found)
 

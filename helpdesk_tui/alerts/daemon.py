@@ -17,6 +17,7 @@ from helpdesk_tui.alerts.health_job import add_health_collection, give_up_health
 from helpdesk_tui.alerts.routing import remote_sender
 from helpdesk_tui.alerts.runner import AlertRunner, process_name
 from helpdesk_tui.config import Settings
+from helpdesk_tui.reference_data import load_monitoring_policy
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.changes import ChangeFeed
 
@@ -25,6 +26,7 @@ FEED_POLL = 0.5  # seconds
 
 
 def serve(desk: Desk, settings: Settings, sweep_seconds: int) -> None:
+    load_monitoring_policy(settings.monitoring_policy)  # a bad file: one line, before anything
     asyncio.run(_serve(desk, settings, sweep_seconds))
 
 

@@ -15,6 +15,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from helpdesk_tui.alerts.notifiers import parse_notifier_settings
+from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line, printable
 from helpdesk_tui.services.desk import Desk
@@ -168,7 +169,10 @@ class HelpdeskApp(App):
             self._alerts = runner
             runner.start()
             if collect is not None and runner.scheduler is not None:  # joins the scheduler
-                collect(runner.scheduler, self.desk, self._settings, runner.owner)
+                try:
+                    collect(runner.scheduler, self.desk, self._settings, runner.owner)
+                except HelpdeskError as error:  # a bad monitoring policy: alerts still run
+                    self.notify(str(error), severity="error", timeout=15)
             if self._settled:  # what the scheduler loaded stays too: out of the GC's scans
                 gc.freeze()
 

@@ -93,6 +93,7 @@ def test_a_bad_monitoring_policy_file_is_refused_before_anything_is_written(
     monkeypatch.setenv("HELPDESK_MONITORING_POLICY", str(policy))
     before = digest(demo_db)
     refused(cli("server", "collect"), 2, "sustain_rounds")
+    refused(cli("daemon"), 2, "sustain_rounds")  # before its scheduler starts
     assert digest(demo_db) == before
 
 

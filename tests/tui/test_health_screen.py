@@ -222,6 +222,26 @@ async def test_the_console_scheduler_collects_health_when_given_settings(make_ap
         assert app._alerts.scheduler.get_job("health-collection") is not None
 
 
+async def test_a_bad_monitoring_policy_is_said_and_the_alerts_still_run(
+    make_app, demo_db, tmp_path
+):
+    from helpdesk_tui.config import load_settings
+
+    policy = tmp_path / "monitoring.toml"
+    policy.write_text("sustain_rounds = 0\n", encoding="utf-8")
+    settings = load_settings(db=str(demo_db), user="lina", tz="Asia/Shanghai",
+                             monitoring_policy=str(policy))  # fmt: skip
+    quiet = {"terminal": "off", "bell": False, "desktop": "off"}
+    app = make_app(notifiers=quiet, run_alerts=True, settings=settings)
+    app.bell = lambda: None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await queue_loaded(pilot)
+        await until(pilot, lambda: app._alerts is not None and app._alerts.scheduler is not None)
+        await until(pilot, lambda: any("sustain_rounds" in n.message for n in app._notifications))
+        assert app._alerts.scheduler.get_job("health-collection") is None
+        assert app.is_running
+
+
 async def test_the_palette_offers_health_and_maintenance(make_app):
     from helpdesk_tui.tui.commands import screen_commands
 

@@ -169,8 +169,8 @@ def upgrade() -> None:
                 server_default="fault",
             )
         )
-        batch_op.add_column(sa.Column("root_cause", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("fix_applied", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("root_cause", sa.Text(), nullable=True, server_default=""))
+        batch_op.add_column(sa.Column("fix_applied", sa.Text(), nullable=True, server_default=""))
 
     # ### end Alembic commands ###
 

@@ -14,6 +14,7 @@ from helpdesk_tui.cli import (
     engineers,
     patches,
     recovery,
+    reports,
     roster,
     servers,
     sla,
@@ -41,6 +42,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(backup_plans.app, name="backup-plan")
 app.add_typer(servers.servers_app, name="server")
 app.add_typer(servers.cloud_app, name="cloud")
+app.add_typer(reports.app, name="report")
 app.add_typer(recovery.app, name="dr")
 app.add_typer(patches.app, name="patch")
 app.command("daemon")(alerts.daemon)

@@ -91,6 +91,21 @@ def step(
     _report(desk, plan_id, as_json)
 
 
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    plan_id: PlanId,
+    yes: Annotated[bool, typer.Option("--yes", help="Yes, remove the plan now")] = False,
+    expect_version: Version = None,
+) -> None:
+    """Remove a plan (its steps, contacts and drill reminders); the audit trail keeps it."""
+    if not yes:
+        raise InvalidInput(f"removing recovery plan {plan_id} cannot be undone: add --yes to do it")
+    desk = ready_desk(options(ctx).settings())
+    plan = use.remove_plan(desk, plan_id, expected_version=expect_version)
+    print(f"recovery plan {plan_id} removed: {one_line(plan.system)}")
+
+
 @app.command("drill")
 def drill(
     ctx: typer.Context,

@@ -38,6 +38,7 @@ from helpdesk_tui.services.roster import duty_now
 from helpdesk_tui.store.models import BackupPlan, Customer, RecoveryPlan
 
 TARGET = "drill"
+DEFAULT_DRILL_INTERVAL_DAYS = 180
 WARNING_THRESHOLD = 90  # nominal: the lead is 14 days whatever the interval; 90 % reads "warning"
 
 
@@ -52,7 +53,8 @@ class PlanFacts:
 
 def add_plan(
     desk: Desk, customer: str, system: str, *, rto_minutes: int, rpo_minutes: int,
-    steps: list[str], contacts: list[str], drill_interval_days: int = 180,
+    steps: list[str], contacts: list[str],
+    drill_interval_days: int = DEFAULT_DRILL_INTERVAL_DAYS,
 ) -> RecoveryPlan:  # fmt: skip
     system = limits.required_text(system, "system", limits.NAME_MAX)
     check_objectives(rto_minutes, rpo_minutes)
@@ -107,6 +109,18 @@ def update_plan(
             setattr(plan, field, value)
         record(session, desk, "recovery_plan", plan.id, "update", given)
         _sync(session, desk, plan)
+        return plan
+
+
+def remove_plan(desk: Desk, plan_id: int, *, expected_version: int | None = None) -> RecoveryPlan:
+    """Forget a plan: its drill reminders stop; the audit trail keeps what it said."""
+    with _editing(desk, plan_id, expected_version) as (session, plan):
+        set_timers(session, f"drill:{plan.id}", dict.fromkeys(drill_schedules(plan, desk)))
+        record(session, desk, "recovery_plan", plan.id, "delete",
+               {"system": plan.system, "customer_id": plan.customer_id,
+                "rto": plan.rto_minutes, "rpo": plan.rpo_minutes, "steps": list(plan.steps),
+                "contacts": list(plan.contacts)})  # fmt: skip
+        session.delete(plan)
         return plan
 
 

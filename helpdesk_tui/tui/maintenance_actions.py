@@ -1,6 +1,6 @@
 """Maintenance keys shared by the maintenance tabs and a recovery plan's detail: a backup
-done, a restore checked, a renewal, a drill held, a patch applied, pending updates
-counted by hand.
+done, a restore checked, a renewal, a drill held, a recovery plan written or edited, a
+patch applied, pending updates counted by hand.
 
 Every change goes through the services in a thread worker (a write may wait for the
 SQLite lock); a refusal is a one-line toast and nothing is written. A read-only console
@@ -32,6 +32,8 @@ BACKUP_BINDINGS = (
 )
 RENEW_BINDING = Binding("e", "renew", "Renew", id="maintenance.renew")
 DRILL_BINDING = Binding("d", "drill", "Drill held", id="maintenance.drill")
+NEW_PLAN_BINDING = Binding("n", "new_plan", "New plan", id="maintenance.new_plan")
+EDIT_PLAN_BINDING = Binding("e", "edit_plan", "Edit plan", id="maintenance.edit_plan")
 PATCH_BINDINGS = (
     Binding("a", "add_patch", "Record patch", id="maintenance.add_patch"),
     Binding("u", "set_pending", "Pending updates", id="maintenance.set_pending"),
@@ -179,6 +181,97 @@ class MaintenanceActions:
                   Field("notes", t("maintenance.field_drill_notes"), "text")]  # fmt: skip
         self._form(t("maintenance.drill_title", name=name), fields, apply)
 
+    # -- disaster-recovery plans --------------------------------------------
+
+    def action_new_plan(self) -> None:
+        if not self._writable():
+            return
+        t = self.app.texts
+
+        def save(values: dict[str, Any]) -> tuple[str, Callable[[Desk], Any]]:
+            customer, system = values["plan_customer"], values["system"]
+            steps, contacts = _lines(values["steps"]), _lines(values["contacts"])
+            every = values["drill_interval"]
+            done = t("maintenance.plan_added", name=f"{one_line(customer)} · {one_line(system)}")
+            return done, lambda d: recovery_plans.add_plan(
+                d, customer, system, rto_minutes=values["rto"], rpo_minutes=values["rpo"],
+                steps=steps, contacts=contacts, drill_interval_days=every)  # fmt: skip
+
+        typed = {"drill_interval": str(recovery_plans.DEFAULT_DRILL_INTERVAL_DAYS)}
+        self._plan_form(t("maintenance.new_plan_title"), typed, save, with_owner=True)
+
+    def action_edit_plan(self) -> None:
+        row: RecoveryRow | None = self._selected(self.selected_recovery())
+        if row is None:
+            return
+        t, plan = self.app.texts, row.plan
+        plan_id, version = plan.id, plan.version
+        name = f"{one_line(row.customer)} · {one_line(plan.system)}"
+        shown = {"rto": str(plan.rto_minutes), "rpo": str(plan.rpo_minutes),
+                 "drill_interval": str(plan.drill_interval_days), "steps": "\n".join(plan.steps),
+                 "contacts": "\n".join(_contact_line(c) for c in plan.contacts)}  # fmt: skip
+
+        def save(values: dict[str, Any]) -> tuple[str, Callable[[Desk], Any]] | None:
+            # only what was changed: a step written over several lines elsewhere stays whole
+            changed = {k: v for k, v in values.items() if str(v) != shown[k].strip()}
+            if not changed:
+                return None
+            steps, contacts = changed.get("steps"), changed.get("contacts")
+            every = changed.get("drill_interval")
+            done = t("maintenance.plan_updated", name=name)
+            return done, lambda d: recovery_plans.update_plan(
+                d, plan_id, rto_minutes=changed.get("rto"), rpo_minutes=changed.get("rpo"),
+                steps=None if steps is None else _lines(steps),
+                contacts=None if contacts is None else _lines(contacts),
+                drill_interval_days=every, expected_version=version)  # fmt: skip
+
+        self._plan_form(t("maintenance.edit_plan_title", name=name), shown, save)
+
+    def _plan_form(
+        self, title: str, typed: dict[str, str],
+        save: Callable[[dict[str, Any]], tuple[str, Callable[[Desk], Any]] | None],
+        with_owner: bool = False,
+    ) -> None:  # fmt: skip
+        """The plan's form; refused, it opens again with what was typed, and a toast says why.
+        The steps and contacts come before the numbers: enter in the last line field saves."""
+        from helpdesk_tui.domain.recovery import DRILL_INTERVAL_DAYS, OBJECTIVE_MAX_MINUTES
+        from helpdesk_tui.tui.screens.forms import Field, FormScreen
+
+        t = self.app.texts
+
+        def field(name: str, kind: str = "line", maximum: int = 0) -> Field:
+            # numbers from 0 and steps may be blank: the service refuses, the toast says why
+            return Field(name, t(f"maintenance.field_{name}"), kind,
+                         required=kind != "text", default=typed.get(name, ""),
+                         maximum=maximum)  # fmt: skip
+
+        fields = [field("plan_customer"), field("system")] if with_owner else []
+        fields += [field("steps", "text"), field("contacts", "text"),
+                   field("rto", "int", OBJECTIVE_MAX_MINUTES),
+                   field("rpo", "int", OBJECTIVE_MAX_MINUTES),
+                   field("drill_interval", "int", DRILL_INTERVAL_DAYS[1])]  # fmt: skip
+
+        def submitted(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            again = {name: str(value) for name, value in values.items()}
+            change = save(values)
+            if change is None:
+                self.app.notify(t("maintenance.plan_unchanged"))
+                return
+            done, apply = change
+            self.save_plan(done, apply, lambda: self._plan_form(title, again, save, with_owner))
+
+        self.app.push_screen(FormScreen(title, fields, t("form.submit_hint")), submitted)
+
+    @work(thread=True, group="maintenance-change", exit_on_error=False)
+    def save_plan(self, done: str, apply: Callable[[Desk], Any], again: Callable[[], None]) -> None:
+        """Like change_maintenance; a refusal opens the form again, so nothing typed is lost."""
+        if apply_change(self.app, apply, lambda: done):
+            self.app.call_from_thread(self.data_changed)
+        else:
+            self.app.call_from_thread(again)
+
     # -- patches and pending updates ----------------------------------------
 
     def action_add_patch(self) -> None:
@@ -252,3 +345,14 @@ class MaintenanceActions:
             count("security", "maintenance.field_security_updates", row.security),
         ]
         self._form(t("maintenance.set_pending_title", name=name), fields, apply)
+
+
+def _lines(text: str) -> list[str]:
+    """One entry a line; blank lines skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _contact_line(contact: object) -> str:
+    """A stored contact as typed: name phone [role]."""
+    data = contact if isinstance(contact, dict) else {"name": str(contact)}
+    return " ".join(str(data[part]) for part in ("name", "phone", "role") if data.get(part))

@@ -10,14 +10,14 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from helpdesk_tui.domain.errors import Conflict, InvalidInput
+from helpdesk_tui.domain.errors import Conflict, InvalidInput, NotFound
 from helpdesk_tui.domain.roster import DutyRole
 from helpdesk_tui.services import alerts
 from helpdesk_tui.services import recovery_plans as use
 from helpdesk_tui.services.backup_plans import add_plan as add_backup_plan
 from helpdesk_tui.services.directory import add_engineer
 from helpdesk_tui.services.roster import add_shift
-from helpdesk_tui.store.models import AlertClaim
+from helpdesk_tui.store.models import AlertClaim, AlertTimer, AuditEntry, RecoveryPlan
 from tests.integration.conftest import DEMO_NOW
 
 T0 = datetime.fromisoformat("2026-11-01T08:00:00+08:00")
@@ -124,6 +124,46 @@ def test_an_rpo_shorter_than_the_backup_interval_is_flagged(desk):
     use.update_plan(desk, plan.id, rpo_minutes=24 * 60)
     with desk.store.read() as session:
         assert use.backup_warning(session, session.get(type(plan), plan.id)) is None
+
+
+def test_a_removed_plan_stops_its_reminders_and_leaves_an_audit_entry(desk, clock):
+    plan = new_plan(desk, every=30)
+    other = new_plan(desk, every=30, system="门户网站")
+    with pytest.raises(Conflict, match="reload"):
+        use.remove_plan(desk, plan.id, expected_version=plan.version + 1)
+    use.remove_plan(desk, plan.id, expected_version=plan.version)
+    with desk.store.read() as session:
+        assert session.get(RecoveryPlan, plan.id) is None
+        timers = session.scalars(select(AlertTimer).where(AlertTimer.subject.like("drill:%")))
+        assert {(t.subject, t.next_at is None) for t in timers} == {
+            (f"drill:{plan.id}", True), (f"drill:{other.id}", False)}  # fmt: skip
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity == "recovery_plan", AuditEntry.entity_id == plan.id,
+            AuditEntry.action == "delete")).one()  # fmt: skip
+        assert entry.actor == "lina" and "HIS 数据库" in entry.detail and STEPS[0] in entry.detail
+    clock.move_to("2026-11-17T09:00:00+08:00")
+    assert fired(desk) == [("drill", 0, "warning", "lina,zhao")]  # the other plan's only
+    with pytest.raises(NotFound):
+        use.remove_plan(desk, plan.id)
+
+
+def test_dr_remove(demo_db, cli, digest):
+    code, out, err = cli("dr", "list", "--json")
+    plan = json.loads(out)[0]
+    number = str(plan["id"])
+    before = digest(demo_db)
+    for bad in (("dr", "remove", number),  # no --yes: nothing written
+                ("dr", "remove", "999", "--yes")):  # fmt: skip
+        result = cli(*bad)
+        assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1, result
+    assert "--yes" in cli("dr", "remove", number).stderr
+    stale = cli("dr", "remove", number, "--yes", "--expect-version", str(plan["version"] + 1))
+    assert stale.code == 3 and "reload" in stale.stderr
+    assert digest(demo_db) == before
+    code, out, err = cli("dr", "remove", number, "--yes")
+    assert code == 0 and "removed" in out, err
+    assert cli("dr", "show", number).code == 2
+    assert int(number) not in [p["id"] for p in json.loads(cli("dr", "list", "--json").stdout)]
 
 
 def test_the_commands(demo_db, cli, digest):

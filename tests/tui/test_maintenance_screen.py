@@ -1,12 +1,12 @@
 """Maintenance (key 6): the tabs, and the keys that record a backup, a restore check, a
-renewal, a drill, a patch and pending counts through the services; the recovery plan's
-detail; literal names."""
+renewal, a drill, a patch and pending counts, and write or edit a recovery plan, through
+the services; the recovery plan's detail; literal names."""
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from helpdesk_tui.services import backup_plans, cloud
+from helpdesk_tui.services import backup_plans, cloud, recovery_plans
 from helpdesk_tui.store.models import BackupPlan, CloudResource, PatchRecord, RecoveryPlan, Server
 from helpdesk_tui.tui.screens.forms import FormScreen
 from helpdesk_tui.tui.screens.maintenance import MaintenanceScreen
@@ -154,6 +154,143 @@ async def test_enter_opens_a_recovery_plan_with_numbered_steps(make_app):
         assert "应急联系人" in text and "RTO" in text and "2 小时" in text
         await pilot.press("escape")
         assert isinstance(app.screen, MaintenanceScreen)
+
+
+# -- recovery plans written and edited (the 灾难恢复 tab) -----------------------------
+
+
+def _plans(desk) -> list[tuple]:
+    with desk.store.read() as session:
+        rows = session.scalars(select(RecoveryPlan).order_by(RecoveryPlan.id))
+        return [(p.id, p.system, p.rto_minutes, list(p.steps), p.version) for p in rows]
+
+
+async def open_recovery(pilot) -> MaintenanceScreen:
+    screen = await open_maintenance(pilot)
+    await pilot.press("tab", "tab")
+    assert screen.active_tab == "recovery"
+    return screen
+
+
+async def test_the_plan_keys_show_only_on_the_recovery_tab(make_app):
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_maintenance(pilot)
+        assert not screen.check_action("new_plan", ()) and not screen.check_action("edit_plan", ())
+        await pilot.press("tab")
+        assert "e  Renew" in screen_text(app) and "Edit plan" not in screen_text(app)
+        await pilot.press("tab")
+        assert screen.check_action("new_plan", ()) and screen.check_action("edit_plan", ())
+        text = screen_text(app)
+        assert "n  New plan" in text and "e  Edit plan" in text and "e  Renew" not in text
+
+
+async def test_a_new_plan_through_the_form_keeps_its_steps_in_order(make_app, desk_for):
+    desk = desk_for("lina")
+    owner = customer_named(desk, "物流")
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_recovery(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert app.screen.query_one("#field-drill_interval").value == "180"
+        await pilot.press(*owner, "enter", *"OA 系统", "enter",  # enter: to the steps
+                          *"停止应用", "enter", *"恢复数据库", "enter", *"启动应用", "tab",
+                          *"张三 13800000000 DBA", "enter", *"值班台 400-800-1234", "tab",
+                          *"120", "tab", *"30")  # fmt: skip
+        await submit_form(pilot)
+        await until(pilot, lambda: any(row.plan.system == "OA 系统"
+                                       for row in screen.table("recovery").rows_shown))  # fmt: skip
+    with desk.store.read() as session:
+        plan = session.scalars(select(RecoveryPlan).where(RecoveryPlan.system == "OA 系统")).one()
+        _, customer = recovery_plans.get_plan(session, plan.id)
+    assert customer == owner
+    assert plan.steps == ["停止应用", "恢复数据库", "启动应用"]
+    assert (plan.rto_minutes, plan.rpo_minutes, plan.drill_interval_days) == (120, 30, 180)
+    assert plan.contacts == [{"name": "张三", "phone": "13800000000", "role": "DBA"},
+                             {"name": "值班台", "phone": "400-800-1234", "role": ""}]  # fmt: skip
+
+
+async def test_editing_a_plan_changes_rto_and_steps(make_app, desk_for):
+    desk = desk_for("lina")
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_recovery(pilot)
+        await choose_row(pilot, screen, "recovery", lambda row: row.plan.system == "HIS 数据库")
+        plan = screen.selected_recovery().plan
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert form.query_one("#field-steps").text == "\n".join(plan.steps)  # prefilled
+        assert form.query_one("#field-rto").value == str(plan.rto_minutes)
+        assert len(form.query_one("#field-contacts").text.splitlines()) == len(plan.contacts)
+        form.query_one("#field-steps").text = "切换到备库\n验证业务\n通知客户"
+        form.query_one("#field-rto").value = "90"
+        await submit_form(pilot)
+        await until(pilot, lambda: screen.selected_recovery().plan.rto_minutes == 90)
+        with desk.store.read() as session:
+            stored = session.get(RecoveryPlan, plan.id)
+            assert stored.steps == ["切换到备库", "验证业务", "通知客户"]
+            assert stored.contacts == plan.contacts and stored.version == plan.version + 1
+        # in the plan's detail too; someone else changes it meanwhile: a toast, and a reload
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RecoveryDetailScreen)
+                    and app.screen.loaded)  # fmt: skip
+        detail = app.screen
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert app.screen.query_one("#field-rto").value == "90"
+        app.screen.query_one("#field-rto").value = "60"
+        recovery_plans.update_plan(desk_for("zhao"), plan.id, rpo_minutes=20)
+        await submit_form(pilot)
+        await until(pilot, lambda: any("reload" in n.message for n in app._notifications))
+        await until(pilot, lambda: detail.row.plan.rpo_minutes == 20)
+        assert detail.row.plan.rto_minutes == 90
+    with desk.store.read() as session:
+        assert session.get(RecoveryPlan, plan.id).rto_minutes == 90
+
+
+async def refused(pilot, word: str) -> None:
+    """ctrl+s on a plan's form: a one-line toast says why, and the form opens again."""
+    app, seen = pilot.app, len(pilot.app._notifications)
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: len(app._notifications) > seen
+                and isinstance(app.screen, FormScreen))  # fmt: skip
+    toast = list(app._notifications)[-1].message
+    assert word in toast and "\n" not in toast, toast
+
+
+async def test_a_bad_plan_is_a_one_line_toast_and_nothing_is_written(make_app, desk_for):
+    desk = desk_for("lina")
+    before = _plans(desk)
+    app = make_app("en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_recovery(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        form.query_one("#field-plan_customer").value = customer_named(desk, "物流")
+        form.query_one("#field-system").value = "OA 系统"
+        form.query_one("#field-steps").text = "停止应用"
+        form.query_one("#field-contacts").text = "张三 13800000000"
+        form.query_one("#field-rto").value = "0"
+        form.query_one("#field-rpo").value = "30"
+        await refused(pilot, "RTO")
+        form = app.screen  # again, as typed
+        assert form.query_one("#field-system").value == "OA 系统"
+        assert form.query_one("#field-steps").text == "停止应用"
+        form.query_one("#field-rto").value = "60"
+        form.query_one("#field-steps").text = "\n  \n"
+        await refused(pilot, "step")
+        await pilot.press("escape")
+        await choose_row(pilot, screen, "recovery", lambda row: row.plan.system == "HIS 数据库")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-rto").value = "0"
+        await refused(pilot, "RTO")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    assert _plans(desk) == before
 
 
 async def test_a_read_only_console_refuses_before_any_form(make_app, desk_for):

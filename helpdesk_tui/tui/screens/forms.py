@@ -49,7 +49,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with FormBody(classes="form"):
-            yield Label(self.form_title, classes="form-title")
+            yield Label(Text(self.form_title), classes="form-title")  # names: literal
             for yesno, group in groupby(self.fields, key=lambda field: field.kind == "yesno"):
                 if yesno:
                     with Horizontal(classes="form-checks"):

@@ -2,11 +2,11 @@
 renewals (云续费), disaster-recovery plans (灾难恢复) and patches (补丁), a tab each.
 
 tab / shift+tab change tabs; each tab's keys act on its cursor row: `s` a backup done,
-`v` a restore checked, `e` a renewal, `d` a drill held, enter a recovery plan's steps
-and contacts. The patch tab lists the pending updates per server over the patches
-applied: `a` records a patch (for the selected row's server), `u` enters a server's
-pending counts by hand (as `helpdesk patch` does). Data is read in a worker every
-minute and whenever something changes.
+`v` a restore checked, `e` a renewal, `d` a drill held, `n` a new recovery plan and `e`
+an edit of one, enter a recovery plan's steps and contacts. The patch tab lists the
+pending updates per server over the patches applied: `a` records a patch (for the
+selected row's server), `u` enters a server's pending counts by hand (as `helpdesk
+patch` does). Data is read in a worker every minute and whenever something changes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from helpdesk_tui.tui.alert_text import gap
 from helpdesk_tui.tui.maintenance_actions import (
     BACKUP_BINDINGS,
     DRILL_BINDING,
+    EDIT_PLAN_BINDING,
+    NEW_PLAN_BINDING,
     PATCH_BINDINGS,
     RENEW_BINDING,
     MaintenanceActions,
@@ -51,6 +53,8 @@ TAB_ACTIONS = {
     "restore_check": "backups",
     "renew": "cloud",
     "drill": "recovery",
+    "new_plan": "recovery",
+    "edit_plan": "recovery",
     "add_patch": "patches",
     "set_pending": "patches",
 }
@@ -78,6 +82,8 @@ class MaintenanceScreen(MaintenanceActions, Screen):
         *BACKUP_BINDINGS,
         RENEW_BINDING,
         DRILL_BINDING,
+        NEW_PLAN_BINDING,
+        EDIT_PLAN_BINDING,
         *PATCH_BINDINGS,
         Binding("escape", "back", "Back", id="maintenance.back"),
     ]  # fmt: skip

@@ -1,5 +1,5 @@
 """A disaster-recovery plan in full (enter on the 灾难恢复 tab): objectives, the numbered
-steps, who to call, the drills; `d` records a drill held. esc goes back."""
+steps, who to call, the drills; `d` records a drill held, `e` edits the plan. esc goes back."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from textual.widgets import Static
 from helpdesk_tui.i18n import Texts
 from helpdesk_tui.safe_text import one_line, printable
 from helpdesk_tui.tui.alert_text import gap
-from helpdesk_tui.tui.maintenance_actions import DRILL_BINDING, MaintenanceActions
+from helpdesk_tui.tui.maintenance_actions import (
+    DRILL_BINDING,
+    EDIT_PLAN_BINDING,
+    MaintenanceActions,
+)
 from helpdesk_tui.tui.maintenance_reads import RecoveryRow, read_recovery_plan
 from helpdesk_tui.tui.maintenance_text import DRILL_STYLE, SOON_STYLE, minutes_text
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
@@ -24,6 +28,7 @@ from helpdesk_tui.tui.widgets.key_bar import KeyBar
 class RecoveryDetailScreen(MaintenanceActions, Screen):
     BINDINGS = [  # noqa: RUF012
         DRILL_BINDING,
+        EDIT_PLAN_BINDING,
         Binding("escape", "back", "Back", id="recovery.back"),
     ]
 

@@ -309,3 +309,20 @@ def analyse(
         as_json,
         lambda desk, _: use.analyse(desk, ref, cause, fix, expected_version=expect_version),
     )
+
+
+@app.command("paper")
+def paper(
+    ctx: typer.Context,
+    ref: Ref,
+    what: Annotated[str, typer.Option(help="record (支持维护记录) | summary (维护总结)")] = (
+        "record"
+    ),
+    output_format: Annotated[str, typer.Option("--format", help="markdown | html")] = "markdown",
+    output: Annotated[str, typer.Option("--output", "-o", help="A file; - for stdout")] = "-",
+) -> None:
+    """The paperwork for the customer: the support maintenance record or the maintenance
+    summary, as Markdown or as a printable HTML page (in the --lang of the desk)."""
+    from helpdesk_tui.cli.paper_command import write_paper
+
+    write_paper(options(ctx).settings(), ref, what, output_format, output)

@@ -12,6 +12,7 @@ from helpdesk_tui.domain.alert_rules import Moment, Schedule, build_schedule
 from helpdesk_tui.domain.roster import DutyRole
 from helpdesk_tui.domain.severity import SEVERITY_ZH, Severity
 from helpdesk_tui.domain.sla import ClockFacts, Pause, threshold_instant
+from helpdesk_tui.domain.ticket_kind import TicketKind
 from helpdesk_tui.services.alert_source import About, set_timers
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.roster import duty_now
@@ -19,6 +20,7 @@ from helpdesk_tui.services.terms import terms_for
 from helpdesk_tui.store.models import ClockPause, Customer, Engineer, Ticket
 
 TARGETS = ("response", "fix")
+COMPLAINT = "complaint"  # a complaint reaches the duty manager the moment it is opened
 
 
 class TicketAlerts:
@@ -30,7 +32,8 @@ class TicketAlerts:
         ticket = session.get(Ticket, subject_id)
         if ticket is None:
             return None
-        return ticket_schedules(session, desk, ticket, pauses_of(session, subject_id))[target]
+        schedules = ticket_schedules(session, desk, ticket, pauses_of(session, subject_id))
+        return schedules.get(target)
 
     def about(
         self, session: Session, desk: Desk, subject_id: int, moment: Moment, now: datetime
@@ -80,7 +83,13 @@ def ticket_schedules(
             policy.breach_repeat,
         )
 
-    return {target: schedule(target) if running[target] else None for target in TARGETS}
+    schedules = {target: schedule(target) if running[target] else None for target in TARGETS}
+    if ticket.kind == TicketKind.COMPLAINT:
+        unanswered = not finished and ticket.first_response_at is None
+        schedules[COMPLAINT] = (
+            Schedule(COMPLAINT, (), ticket.created_at, None, "critical") if unanswered else None
+        )
+    return schedules
 
 
 def sync_ticket_timers(
@@ -105,7 +114,8 @@ def ticket_summary(session: Session, ticket: Ticket) -> str:
 
 def ticket_recipients(session: Session, ticket: Ticket, moment: Moment, now: datetime) -> list[str]:
     """Warnings go to the assignee (else the primary on duty); the breach also to the duty
-    manager; the reminders after it to the duty manager (else the assignee)."""
+    manager; the reminders after it to the duty manager (else the assignee). Everything
+    about a complaint goes to the duty manager too."""
     duty = duty_now(session, now)
     assignee = session.get(Engineer, ticket.assignee_id) if ticket.assignee_id else None
     owner = [assignee.login] if assignee else duty[DutyRole.PRIMARY][:1]
@@ -116,4 +126,6 @@ def ticket_recipients(session: Session, ticket: Ticket, moment: Moment, now: dat
         chosen = owner + managers
     else:
         chosen = owner
+    if ticket.kind == TicketKind.COMPLAINT:
+        chosen = chosen + managers
     return list(dict.fromkeys(chosen))

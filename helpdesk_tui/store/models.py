@@ -48,6 +48,7 @@ class Customer(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     notes: str = Field(default="", sa_column=_text())
     account_manager: str = Field(default="", max_length=64)  # an engineer's login
+    visit_every_months: int = 3  # scheduled return visits (回访); 0: none
     version: int | None = Field(default=None, sa_column=_customer_version)
 
 
@@ -92,6 +93,8 @@ class Contract(SQLModel, table=True):
     calendar: str = Field(default="24x7", max_length=300)  # a calendar name or a file path
     sla_policy: str = Field(default="", sa_column=_text())  # TOML override of data/sla_policy.toml
     vendor_operated: bool = False  # 乙方运维: the vendor runs the customer's cloud servers
+    renewal_warn_days: int = 60  # warn this many days before `renewal_on` (or `ends_on`)
+    notes: str = Field(default="", sa_column=_text())
     version: int | None = Field(default=None, sa_column=_contract_version)
 
 
@@ -155,6 +158,20 @@ class Ticket(SQLModel, table=True):
     kind: str = Field(default="fault", max_length=16)  # fault | migration | defect
     root_cause: str = Field(default="", sa_column=_text())  # 故障分析: why it happened
     fix_applied: str = Field(default="", sa_column=_text())  # 故障分析: what fixed it
+    # Who pays (domain.coverage): warranty | contract | billable | goodwill, and the
+    # seed's exclusion that made it billable or goodwill, if one was recorded.
+    coverage: str = Field(default="contract", max_length=16)
+    exclusion: str = Field(default="", max_length=24)
+    exclusion_note: str = Field(default="", sa_column=_text())
+    # The return visit that found this need (no foreign key: visits refer to tickets).
+    visit_id: int | None = Field(default=None, index=True)
+    # Time to respond and to fix, as working time on the contract's calendar (fix clock
+    # pauses excluded) and as wall time; set when the ticket is answered / resolved, so
+    # reports aggregate them in SQL without recomputing calendars.
+    response_work_seconds: float | None = None
+    response_wall_seconds: float | None = None
+    fix_work_seconds: float | None = None
+    fix_wall_seconds: float | None = None
     version: int | None = Field(default=None, sa_column=_ticket_version)
 
     @property
@@ -521,3 +538,31 @@ class PatchRecord(SQLModel, table=True):
     security: bool = False
     reboot_required: bool = False
     ticket_id: int | None = Field(default=None, foreign_key="tickets.id")
+
+
+_visit_version = _version()
+
+
+class ReturnVisit(SQLModel, table=True):
+    """A return visit (回访) to a customer: scheduled every few months, or after a closed
+    urgent or serious ticket; done with a satisfaction score, notes, and the needs found."""
+
+    __tablename__ = "return_visits"
+    __mapper_args__ = {"version_id_col": _visit_version}
+    __table_args__ = (Index("ix_return_visits_due", "status", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id")  # what prompted it
+    reason: str = Field(max_length=16)  # scheduled | after_ticket | ad_hoc
+    # What the scheduler planned this visit for, so it is never planned twice.
+    schedule_key: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    due_on: date
+    status: str = Field(default="planned", max_length=16)  # planned | done | cancelled
+    visitor: str = Field(default="", max_length=64)  # an engineer's login
+    method: str = Field(default="phone", max_length=16)  # phone | onsite | email
+    done_at: datetime | None = Field(default=None, sa_column=_instant())
+    satisfaction: int | None = None  # 1-5
+    notes: str = Field(default="", sa_column=_text())
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    version: int | None = Field(default=None, sa_column=_visit_version)

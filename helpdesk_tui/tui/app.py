@@ -69,6 +69,24 @@ def _maintenance_screen() -> Screen:
     return MaintenanceScreen()
 
 
+def _contracts_screen() -> Screen:
+    from helpdesk_tui.tui.screens.contracts import ContractsScreen
+
+    return ContractsScreen()
+
+
+def _visits_screen() -> Screen:
+    from helpdesk_tui.tui.screens.visits import VisitsScreen
+
+    return VisitsScreen()
+
+
+def _reports_screen() -> Screen:
+    from helpdesk_tui.tui.screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
 class HelpdeskApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -79,6 +97,9 @@ class HelpdeskApp(App):
         "training": _training_screen,
         "health": _health_screen,
         "maintenance": _maintenance_screen,
+        "contracts": _contracts_screen,
+        "visits": _visits_screen,
+        "reports": _reports_screen,
     }
     TITLE = "helpdesk"
     BINDINGS = [  # noqa: RUF012
@@ -92,6 +113,9 @@ class HelpdeskApp(App):
         Binding(
             "6", "switch('maintenance')", "Maintenance", show=False, id="app.screen_maintenance"
         ),
+        Binding("7", "switch('contracts')", "Contracts", show=False, id="app.screen_contracts"),
+        Binding("8", "switch('visits')", "Visits", show=False, id="app.screen_visits"),
+        Binding("9", "switch('reports')", "Reports", show=False, id="app.screen_reports"),
     ]
 
     def __init__(

@@ -38,6 +38,7 @@ from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Ticket, ticket_key
 from helpdesk_tui.store.queries import TicketDetail
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
+from helpdesk_tui.tui.paper_export import PAPER_BINDING, PaperExport
 from helpdesk_tui.tui.ticket_actions import TicketActions
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
 from helpdesk_tui.tui.widgets.ticket_summary import TargetView, sla_bar
@@ -66,7 +67,7 @@ class WorkspacePane(VerticalScroll, inherit_bindings=False):
         return self.scroll_y >= self.max_scroll_y
 
 
-class WorkspaceScreen(TicketActions, Screen):
+class WorkspaceScreen(TicketActions, PaperExport, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
 
     DEFAULT_CSS = """
@@ -105,6 +106,7 @@ class WorkspaceScreen(TicketActions, Screen):
         Binding("escape", "back", "Back", id="workspace.back"),
         *TicketActions.ACTION_BINDINGS,
         Binding("F", "analyse", "Fault analysis", id="workspace.analyse"),
+        PAPER_BINDING,
     ]
 
     def __init__(self, ticket_id: int) -> None:

@@ -35,6 +35,8 @@ def ticket_json(row: TicketRow, now: datetime, zone: ZoneInfo) -> dict[str, Any]
         "status": t.status,
         "channel": t.channel,
         "kind": t.kind,
+        "coverage": t.coverage,
+        "exclusion": t.exclusion or None,
         "assignee": row.assignee,
         "reported_at": iso(t.reported_at, zone),
         "created_at": iso(t.created_at, zone),
@@ -65,6 +67,7 @@ def detail_json(detail: TicketDetail, now: datetime, zone: ZoneInfo) -> dict[str
         "description": t.description,
         "contact": detail.contact.name if detail.contact else None,
         "contract": detail.contract.number if detail.contract else None,
+        "exclusion_note": t.exclusion_note,
         "resolution_summary": t.resolution_summary,
         "acceptance_comment": t.acceptance_comment,
         "pauses": [

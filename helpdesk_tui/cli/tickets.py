@@ -17,7 +17,7 @@ from helpdesk_tui.cli.output import (
     ticket_json,
 )
 from helpdesk_tui.domain.channel import parse_channel
-from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.domain.errors import InvalidInput, NotFound
 from helpdesk_tui.domain.lifecycle import parse_status
 from helpdesk_tui.domain.severity import parse_severity
 from helpdesk_tui.domain.ticket_kind import parse_ticket_kind
@@ -326,3 +326,48 @@ def paper(
     from helpdesk_tui.cli.paper_command import write_paper
 
     write_paper(options(ctx).settings(), ref, what, output_format, output)
+
+
+@app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    ref: Ref,
+    exclusion: Annotated[
+        str | None,
+        typer.Option(help="customer_damage|force_majeure|missing_configuration|unnotified_change"),
+    ] = None,
+    goodwill: Annotated[
+        bool, typer.Option("--goodwill", help="With --exclusion: the vendor does it for free")
+    ] = False,
+    note: Annotated[str, typer.Option(help="Why (goes into the work log)")] = "",
+    set_to: Annotated[
+        str | None,
+        typer.Option("--coverage", help="Set by hand: warranty|contract|billable|goodwill"),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Clear the exclusion: covered as the contract says")
+    ] = False,
+    expect_version: Version = None,
+    as_json: Json = False,
+) -> None:
+    """Who pays (保修/维保/有偿/免费): record an exclusion (the ticket becomes billable, or
+    goodwill with --goodwill), clear it, or set the coverage by hand."""
+    from helpdesk_tui.domain.coverage import parse_coverage, parse_exclusion
+    from helpdesk_tui.services import coverage as covering
+
+    if sum((exclusion is not None, set_to is not None, clear)) != 1:
+        raise InvalidInput("give one of --exclusion KIND, --coverage C or --clear")
+    if goodwill and exclusion is None:
+        raise InvalidInput("--goodwill goes with --exclusion (or use --coverage goodwill)")
+    if exclusion is not None:
+        kind = parse_exclusion(exclusion)
+        call = lambda desk, _: covering.record_exclusion(  # noqa: E731
+            desk, ref, kind, goodwill=goodwill, note=note, expected_version=expect_version)
+    elif set_to is not None:
+        chosen = parse_coverage(set_to)
+        call = lambda desk, _: covering.set_coverage(  # noqa: E731
+            desk, ref, chosen, note=note, expected_version=expect_version)
+    else:
+        call = lambda desk, _: covering.clear_exclusion(  # noqa: E731
+            desk, ref, note=note, expected_version=expect_version)
+    _edit(ctx, None, as_json, call)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import text
 
 from helpdesk_tui.domain.channel import Channel
 from helpdesk_tui.domain.severity import Severity
@@ -97,3 +98,38 @@ def test_the_command_prints_the_months_as_json_and_refuses_bad_months(desk, cloc
                 "2026-10"), ("--format", "xml"), ("--contract", "WB-NOPE")):  # fmt: skip
         refused = cli(*db, "report", "penalties", *bad)
         assert refused.code == 2 and len(refused.stderr.strip().splitlines()) == 1, refused
+
+
+def charges(desk) -> list[tuple[int, str, int, int]]:
+    with desk.store.read() as session:
+        [report] = penalties(session, desk, date(2026, 1, 1), date(2026, 12, 1))
+    return [(c.breach.ticket_id, c.breach.target, c.hours, c.fen)
+            for month in report.months for c in month.charges]  # fmt: skip
+
+
+def test_stored_working_times_price_the_same_as_the_clocks(desk, clock):
+    """Finished promises are priced from the times kept on the ticket, running ones and
+    tickets from before those times were kept from their clocks: the same amounts."""
+    late_answer = ticket(desk, Severity.URGENT, "2026-10-10T08:00+08:00")
+    tickets.respond(desk, late_answer, at=instant("2026-10-10T11:30+08:00"))
+    tickets.resolve(desk, late_answer, "修复", at=instant("2026-10-10T20:00+08:00"))
+    reopened = ticket(desk, Severity.SERIOUS, "2026-10-20T09:00+08:00")
+    tickets.respond(desk, reopened, at=instant("2026-10-20T10:00+08:00"))
+    tickets.resolve(desk, reopened, "修复", at=instant("2026-10-21T05:00+08:00"))  # 20 h
+    tickets.reopen(desk, reopened, "又坏了", at=instant("2026-10-22T09:00+08:00"))
+    tickets.resolve(desk, reopened, "再修复", at=instant("2026-10-22T16:00+08:00"))  # +7 h
+    unanswered = ticket(desk, Severity.MEDIUM, "2026-11-24T09:00+08:00")
+    stored = charges(desk)
+    assert (
+        {(key, target, hours) for key, target, hours, _ in stored}
+        == {
+            (int(late_answer[2:]), "response", 3),
+            (int(reopened[2:]), "fix", 3),  # 27 h of fix clock against 24 h
+            (int(unanswered[2:]), "response", 19),  # 27 h so far against 8 h
+        }
+    )
+    with desk.store.write() as session:
+        session.execute(text(
+            "UPDATE tickets SET response_work_seconds = NULL, fix_work_seconds = NULL"
+        ))  # fmt: skip
+    assert charges(desk) == stored

@@ -38,6 +38,7 @@ from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.models import Ticket, ticket_key
 from helpdesk_tui.store.queries import TicketDetail
 from helpdesk_tui.tui.clock_text import SEVERITY_STYLE
+from helpdesk_tui.tui.coverage_actions import COVERAGE_BINDING, coverage_line
 from helpdesk_tui.tui.paper_export import PAPER_BINDING, PaperExport
 from helpdesk_tui.tui.ticket_actions import TicketActions
 from helpdesk_tui.tui.widgets.key_bar import KeyBar
@@ -107,6 +108,7 @@ class WorkspaceScreen(TicketActions, PaperExport, Screen):
         *TicketActions.ACTION_BINDINGS,
         Binding("F", "analyse", "Fault analysis", id="workspace.analyse"),
         PAPER_BINDING,
+        COVERAGE_BINDING,
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -262,6 +264,36 @@ class WorkspaceScreen(TicketActions, PaperExport, Screen):
         form = lambda key: analysis_form(self.app.texts, key, cause, fix)  # noqa: E731
         self._with_form("analyse", form, _analyse)
 
+    def action_coverage(self) -> None:
+        """Who pays: an exclusion, goodwill or billable by hand, or the exclusion cleared."""
+        from helpdesk_tui.tui.coverage_actions import coverage_change, coverage_choices, note_fields
+        from helpdesk_tui.tui.screens.forms import ChoiceScreen, FormScreen
+
+        t = self.app.texts
+        ticket = self.detail.row.ticket if self.detail is not None else None
+
+        def run(ticket_id: int, version: int) -> None:
+            key = ticket_key(ticket_id)
+            choices = coverage_choices(t, ticket)
+
+            def chosen(picked: dict[str, Any] | None) -> None:
+                if picked is None:
+                    return
+                choice = picked["choice"]
+
+                def submitted(values: dict[str, Any] | None) -> None:
+                    if values is not None:
+                        apply = coverage_change(choice, values, version)
+                        self.change("coverage", ticket_id, lambda d: apply(d, str(ticket_id)))
+
+                title = t("coverage.note_title", what=dict(choices)[choice], key=key)
+                form = FormScreen(title, note_fields(t, choice), t("form.submit_hint"))
+                self.app.push_screen(form, submitted)
+
+            self.app.push_screen(ChoiceScreen(t("coverage.choose_title", key=key), choices), chosen)
+
+        self._with_ticket(run)
+
     def selected_ticket(self) -> tuple[int, int] | None:
         if self.detail is None or self.detail.row.ticket.version is None:
             return None
@@ -314,6 +346,7 @@ def _fields(t: Texts, detail: TicketDetail, zone: ZoneInfo) -> Table:
         contract = detail.contract
         parts = [contract.number, contract.title]
         row("contract", " · ".join(one_line(p) for p in parts if p))
+    table.add_row(Text(t("coverage.title")), coverage_line(t, ticket))
     severity_style = SEVERITY_STYLE.get(ticket.severity, "")
     row("kind", t.ticket_kind(ticket.kind))
     row("severity", Text(t.severity(ticket.severity), style=severity_style))

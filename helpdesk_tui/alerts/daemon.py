@@ -1,5 +1,6 @@
 """`helpdesk daemon`: the alert scheduler with no console, for the hours nobody watches,
-the daily backup of the desk's database and server health collection.
+the daily backup of the desk's database, server health collection and the daily planning
+of return visits (回访).
 
 It sweeps on a schedule, wakes at the next alert moment, and re-arms that wake-up within a
 second of any change made elsewhere (the change feed), until SIGTERM or SIGINT.
@@ -16,6 +17,7 @@ from helpdesk_tui.alerts.backup_job import add_daily_backup
 from helpdesk_tui.alerts.health_job import add_health_collection, give_up_health_lease
 from helpdesk_tui.alerts.routing import remote_sender
 from helpdesk_tui.alerts.runner import AlertRunner, process_name
+from helpdesk_tui.alerts.visit_job import add_visit_planning
 from helpdesk_tui.config import Settings
 from helpdesk_tui.reference_data import load_monitoring_policy
 from helpdesk_tui.services.desk import Desk
@@ -43,6 +45,7 @@ async def _serve(desk: Desk, settings: Settings, sweep_seconds: int) -> None:
     assert runner.scheduler is not None
     add_daily_backup(runner.scheduler, desk, settings, owner)
     add_health_collection(runner.scheduler, desk, settings, owner)
+    add_visit_planning(runner.scheduler, desk)
     log.info("alert daemon %s started on %s", owner, desk.store.engine.url.render_as_string())
     try:
         while not stop.is_set():

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from helpdesk_tui.domain import limits
+from helpdesk_tui.domain.calendar import WorkCalendar
 from helpdesk_tui.domain.channel import Channel
+from helpdesk_tui.domain.coverage import Coverage, coverage_on
 from helpdesk_tui.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from helpdesk_tui.domain.lifecycle import (
     COUNTS_AS_RESPONSE,
@@ -22,7 +24,7 @@ from helpdesk_tui.domain.lifecycle import (
     next_status,
 )
 from helpdesk_tui.domain.severity import Severity
-from helpdesk_tui.domain.sla import deadlines
+from helpdesk_tui.domain.sla import ClockFacts, deadlines, fix_used
 from helpdesk_tui.domain.ticket_kind import TicketKind
 from helpdesk_tui.services.audit import last_change, record
 from helpdesk_tui.services.desk import Desk
@@ -30,7 +32,7 @@ from helpdesk_tui.services.directory import find_customer, find_engineer, find_o
 from helpdesk_tui.services.roster import primary_on_duty
 from helpdesk_tui.services.terms import contract_in_force, terms_for
 from helpdesk_tui.services.ticket_alerts import clock_facts, sync_ticket_timers
-from helpdesk_tui.store.models import ClockPause, Ticket, WorkLogEntry, ticket_key
+from helpdesk_tui.store.models import ClockPause, Contract, Ticket, WorkLogEntry, ticket_key
 
 MAX_TICKET_ID = 10**12
 ANALYSIS_MAX = 4000
@@ -47,6 +49,7 @@ class NewTicket:
     assignee: str = ""
     reported_at: datetime | None = None
     kind: TicketKind = TicketKind.FAULT
+    visit_id: int | None = None  # the return visit that found this need
 
 
 def parse_ticket_ref(ref: str | int) -> int:
@@ -65,6 +68,13 @@ def load_ticket(session: Session, ref: str | int) -> Ticket:
 
 
 def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
+    with desk.store.write() as session:
+        return add_ticket(session, desk, request)
+
+
+def add_ticket(session: Session, desk: Desk, request: NewTicket) -> Ticket:
+    """`new_ticket` inside a caller's write transaction (a need found on a return visit
+    becomes a ticket in the same transaction as the visit's record)."""
     now = desk.now()
     title = limits.required_text(request.title, "title", limits.TITLE_MAX)
     description = limits.bounded_text(request.description, "description", limits.TEXT_MAX)
@@ -73,37 +83,38 @@ def new_ticket(desk: Desk, request: NewTicket) -> Ticket:
         raise InvalidInput("reported-at needs a time zone")
     if reported_at > now:
         raise InvalidInput(f"reported-at {reported_at.isoformat()} is in the future")
-    with desk.store.write() as session:
-        customer = find_customer(session, request.customer)
-        contact = find_or_add_contact(session, desk, customer, request.contact, now)
-        if request.assignee:
-            assignee = find_engineer(session, request.assignee)
-        else:  # nobody named: the primary engineer on duty takes it, if there is one
-            assignee = primary_on_duty(session, now)
-        contract = contract_in_force(session, customer.id, reported_at)
-        ticket = Ticket(
-            title=title,
-            description=description,
-            customer_id=customer.id,
-            contact_id=contact.id if contact else None,
-            contract_id=contract.id if contract else None,
-            severity=request.severity.value,
-            status=Status.NEW.value,
-            channel=request.channel.value,
-            kind=request.kind.value,
-            assignee_id=assignee.id if assignee else None,
-            created_by=desk.actor,
-            reported_at=reported_at,
-            created_at=now,
-            updated_at=now,
-            response_due_at=reported_at,  # replaced below, once the terms are known
-        )
-        _refresh_deadlines(session, desk, ticket, [])
-        session.add(ticket)
-        session.flush()
-        sync_ticket_timers(session, desk, ticket, [])
-        record(session, desk, "ticket", ticket.id, "create", _snapshot(ticket))
-        return ticket
+    customer = find_customer(session, request.customer)
+    contact = find_or_add_contact(session, desk, customer, request.contact, now)
+    if request.assignee:
+        assignee = find_engineer(session, request.assignee)
+    else:  # nobody named: the primary engineer on duty takes it, if there is one
+        assignee = primary_on_duty(session, now)
+    contract = contract_in_force(session, customer.id, reported_at)
+    ticket = Ticket(
+        title=title,
+        description=description,
+        customer_id=customer.id,
+        contact_id=contact.id if contact else None,
+        contract_id=contract.id if contract else None,
+        severity=request.severity.value,
+        status=Status.NEW.value,
+        channel=request.channel.value,
+        kind=request.kind.value,
+        coverage=_coverage(contract, reported_at.astimezone(desk.zone).date()).value,
+        visit_id=request.visit_id,
+        assignee_id=assignee.id if assignee else None,
+        created_by=desk.actor,
+        reported_at=reported_at,
+        created_at=now,
+        updated_at=now,
+        response_due_at=reported_at,  # replaced below, once the terms are known
+    )
+    _refresh_deadlines(session, desk, ticket, [])
+    session.add(ticket)
+    session.flush()
+    sync_ticket_timers(session, desk, ticket, [])
+    record(session, desk, "ticket", ticket.id, "create", _snapshot(ticket))
+    return ticket
 
 
 def respond(desk: Desk, ref: str, note: str = "", **options) -> Ticket:
@@ -321,8 +332,30 @@ def _refresh_deadlines(
         due.fix_remaining.total_seconds() if due.fix_remaining is not None else None
     )
     ticket.next_due_at = due.next_due_at(facts)
+    _record_times(ticket, facts, calendar)
     if ticket.id is not None:  # a new ticket gets its timers once it has an id
         sync_ticket_timers(session, desk, ticket, pauses)
+
+
+def _record_times(ticket: Ticket, facts: ClockFacts, calendar: WorkCalendar) -> None:
+    """Keep the time to respond and to fix (working and wall) for the reports."""
+    answered, resolved = ticket.first_response_at, ticket.resolved_at
+    ticket.response_work_seconds = ticket.response_wall_seconds = None
+    ticket.fix_work_seconds = ticket.fix_wall_seconds = None
+    reported = ticket.reported_at
+    if answered is not None:
+        ticket.response_work_seconds = calendar.between(reported, answered).total_seconds()
+        ticket.response_wall_seconds = (answered - reported).total_seconds()
+    if resolved is not None:
+        ticket.fix_work_seconds = fix_used(facts, calendar, resolved).total_seconds()
+        ticket.fix_wall_seconds = (resolved - reported).total_seconds()
+
+
+def _coverage(contract: Contract | None, day: date) -> Coverage:
+    if contract is None:
+        return Coverage.BILLABLE
+    return coverage_on(day, starts_on=contract.starts_on, ends_on=contract.ends_on,
+                       warranty_ends_on=contract.warranty_ends_on)  # fmt: skip
 
 
 def _event_time(session: Session, desk: Desk, ticket: Ticket, at: datetime | None) -> datetime:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from helpdesk_tui.domain.calendar import WorkCalendar
 from helpdesk_tui.domain.channel import Channel
+from helpdesk_tui.domain.coverage import coverage_on
 from helpdesk_tui.domain.lifecycle import Status
 from helpdesk_tui.domain.severity import Severity, SlaPolicy
-from helpdesk_tui.domain.sla import ClockFacts, Pause, deadlines
+from helpdesk_tui.domain.sla import ClockFacts, Pause, deadlines, fix_used
 from helpdesk_tui.store.bulk import PreparedRows, insert_prepared, prepare
 from helpdesk_tui.store.models import ClockPause, Ticket, WorkLogEntry
 
@@ -64,7 +66,8 @@ TICKET_COLUMNS = (
     "status", "channel", "assignee_id", "created_by", "reported_at", "created_at", "updated_at",
     "first_response_at", "resolved_at", "accepted_at", "cancelled_at", "response_due_at",
     "resolve_due_at", "fix_remaining_seconds", "paused_seconds", "next_due_at", "is_open",
-    "resolution_summary", "rating", "acceptance_comment", "version",
+    "resolution_summary", "rating", "acceptance_comment", "version", "coverage",
+    "response_work_seconds", "response_wall_seconds", "fix_work_seconds", "fix_wall_seconds",
 )  # fmt: skip
 PAUSE_COLUMNS = ("ticket_id", "status", "started_at", "ended_at")
 LOG_COLUMNS = ("ticket_id", "at", "author", "kind", "minutes", "text")
@@ -79,6 +82,17 @@ class Terms:
     contract_id: int
     calendar: WorkCalendar
     policy: SlaPolicy
+    # The contract's dates, for the coverage of a ticket reported on a day of `zone`
+    # (the desk's zone, as `services.tickets` dates it).
+    starts_on: date | None = None
+    ends_on: date | None = None
+    warranty_ends_on: date | None = None
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+    def coverage_on(self, reported_at: datetime) -> str:
+        day = reported_at.astimezone(self.zone).date()
+        return coverage_on(day, starts_on=self.starts_on, ends_on=self.ends_on,
+                           warranty_ends_on=self.warranty_ends_on).value  # fmt: skip
 
 
 TABLES = {t.name: t for t in (Ticket.__table__, ClockPause.__table__, WorkLogEntry.__table__)}
@@ -198,6 +212,8 @@ class TicketFactory:
                 _pick(rng, RATINGS) if accepted else None,
                 _pick(rng, self.comments) if accepted else "",
                 1,
+                terms.coverage_on(facts.reported_at),
+                *_report_times(facts, terms.calendar),
             )
         )
         if history.pause:
@@ -260,3 +276,27 @@ class TicketFactory:
         return _History(
             status, reported, responded, resolved, accepted, pause=Pause(resolved), last=accepted
         )
+
+
+def _report_times(facts: ClockFacts, calendar: WorkCalendar) -> tuple[float | None, ...]:
+    """Time to respond and to fix, working and wall, as `services.tickets._record_times`
+    stores them: working time on the contract's calendar, fix clock pauses excluded.
+    On a 24x7 calendar with no pause before the fix, working time is wall time: the
+    calendar is not asked (this is the hot loop)."""
+    response_work = response_wall = fix_work = fix_wall = None
+    reported, answered, resolved = facts.reported_at, facts.first_response_at, facts.resolved_at
+    always_on = calendar.is_always_on
+    if answered is not None:
+        response_wall = (answered - reported).total_seconds()
+        response_work = (
+            response_wall if always_on else calendar.between(reported, answered).total_seconds()
+        )
+    if resolved is not None:
+        fix_wall = (resolved - reported).total_seconds()
+        unpaused = all(pause.start >= resolved for pause in facts.pauses)
+        fix_work = (
+            fix_wall
+            if always_on and unpaused
+            else fix_used(facts, calendar, resolved).total_seconds()
+        )
+    return response_work, response_wall, fix_work, fix_wall

@@ -12,7 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("calendar", "store", "console", "alerts", "health", "collecting", "health_store")
+BENCHMARKS = (
+    "calendar",
+    "store",
+    "console",
+    "alerts",
+    "health",
+    "collecting",
+    "health_store",
+    "report",
+)
 RESULTS = Path(__file__).with_name("results")
 
 

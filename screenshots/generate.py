@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,25 @@ async def training_then(pilot, *keys: str) -> None:
     await pilot.pause()
 
 
+async def screen_ready(pilot, key: str, ready: Callable[[Any], bool], *then: str) -> None:
+    """Switch to a screen with its key, wait until `ready(screen)`, then press `then`."""
+    await queue_loaded(pilot)
+    await pilot.press(key)
+    await until(pilot, lambda: ready(pilot.app.screen))
+    for extra in then:
+        await pilot.press(extra)
+        await until(pilot, lambda: ready(pilot.app.screen))
+
+
+def contracts_ready(screen) -> bool:
+    return bool(getattr(screen, "loaded", False) and getattr(screen, "owed_loaded", False)
+                and getattr(screen, "overview", None) is not None)  # fmt: skip
+
+
+def loaded(screen) -> bool:
+    return bool(getattr(screen, "loaded", False))
+
+
 SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "queue-zh": ("zh", {}, queue_loaded),
     "queue-en": ("en", {}, queue_loaded),
@@ -88,6 +108,13 @@ SHOTS: dict[str, tuple[str, dict, Callable[..., Awaitable[None]]]] = {
     "maintenance-cloud": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "cloud")),
     "maintenance-recovery": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "recovery")),
     "maintenance-patches": ("zh", {}, lambda pilot: maintenance_loaded(pilot, "patches")),
+    "contracts": ("zh", {}, lambda pilot: screen_ready(pilot, "7", contracts_ready)),
+    "contracts-en": ("en", {}, lambda pilot: screen_ready(pilot, "7", contracts_ready)),
+    "visits": ("zh", {}, lambda pilot: screen_ready(pilot, "8", loaded)),
+    "visits-complaints": ("zh", {}, lambda pilot: screen_ready(pilot, "8", loaded, "tab")),
+    "reports": ("zh", {}, lambda pilot: screen_ready(pilot, "9", loaded)),
+    "reports-en": ("en", {}, lambda pilot: screen_ready(pilot, "9", loaded, "b")),
+    "reports-quality": ("zh", {}, lambda pilot: screen_ready(pilot, "9", loaded, "t")),
 }
 
 

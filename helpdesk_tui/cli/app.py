@@ -11,6 +11,7 @@ from helpdesk_tui.cli import (
     alerts,
     backup,
     backup_plans,
+    contracts,
     engineers,
     patches,
     recovery,
@@ -20,6 +21,7 @@ from helpdesk_tui.cli import (
     sla,
     tickets,
     training,
+    visits,
 )
 from helpdesk_tui.cli.context import GlobalOptions
 
@@ -45,6 +47,8 @@ app.add_typer(servers.cloud_app, name="cloud")
 app.add_typer(reports.app, name="report")
 app.add_typer(recovery.app, name="dr")
 app.add_typer(patches.app, name="patch")
+app.add_typer(contracts.app, name="contract")
+app.add_typer(visits.app, name="visit")
 app.command("daemon")(alerts.daemon)
 admin.register(app)
 

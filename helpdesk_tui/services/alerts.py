@@ -23,11 +23,13 @@ from helpdesk_tui.services.alert_source import About, AlertSource
 from helpdesk_tui.services.audit import record
 from helpdesk_tui.services.backup_plans import BackupPlanAlerts
 from helpdesk_tui.services.cloud import RenewalAlerts
+from helpdesk_tui.services.contracts import ContractAlerts
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.services.health_alerts import HealthAlerts
 from helpdesk_tui.services.recovery_plans import RecoveryPlanAlerts
 from helpdesk_tui.services.ticket_alerts import TicketAlerts
 from helpdesk_tui.services.training_alerts import TrainingAlerts
+from helpdesk_tui.services.visit_alerts import VisitAlerts
 from helpdesk_tui.store.models import AlertClaim, AlertTimer, Engineer
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ SOURCES: dict[str, AlertSource] = {
     "backup": BackupPlanAlerts(),
     "health": HealthAlerts(),
     "drill": RecoveryPlanAlerts(),
+    "visit": VisitAlerts(),
+    "contract": ContractAlerts(),
 }
 
 

@@ -24,10 +24,12 @@ from helpdesk_tui.domain.errors import InvalidInput
 from helpdesk_tui.reference_data import data_dir, policy_with_override
 from helpdesk_tui.services.audit import record
 from helpdesk_tui.services.demo_continuity import add_demo_continuity
+from helpdesk_tui.services.demo_contracts import add_demo_contracts
 from helpdesk_tui.services.demo_health import add_demo_health
 from helpdesk_tui.services.demo_maintenance import add_demo_maintenance
 from helpdesk_tui.services.demo_tickets import SEED_BLOCK, Terms, TicketFactory, insert_chunk
 from helpdesk_tui.services.demo_training import add_demo_training
+from helpdesk_tui.services.demo_visits import add_demo_visits
 from helpdesk_tui.services.desk import Desk
 from helpdesk_tui.store.bulk import PreparedRows
 from helpdesk_tui.store.models import (
@@ -97,6 +99,8 @@ def generate(
     add_demo_maintenance(desk, seed, now)
     add_demo_continuity(desk, now)
     add_demo_health(desk, seed, now)
+    add_demo_contracts(desk, now)
+    add_demo_visits(desk, now)
     return DemoSummary(len(terms), len(engineers), len(terms), tickets)
 
 
@@ -205,6 +209,10 @@ def _load_terms(session: Session, desk: Desk, now: datetime) -> list[Terms]:
                 contract_id=contract.id or 0,
                 calendar=desk.calendars.get(contract.calendar),
                 policy=policy_with_override(desk.policy, contract.sla_policy or ""),
+                starts_on=contract.starts_on,
+                ends_on=contract.ends_on,
+                warranty_ends_on=contract.warranty_ends_on,
+                zone=desk.zone,
             )
         )
     return terms

@@ -176,6 +176,7 @@ class HelpdeskApp(App):
         # The scheduler and the remote channels' libraries load here, off the UI loop.
         from helpdesk_tui.alerts.routing import remote_sender
         from helpdesk_tui.alerts.runner import AlertRunner, process_name
+        from helpdesk_tui.alerts.visit_job import add_visit_planning  # noqa: F401 (loads here)
 
         try:
             send = remote_sender(self._notifiers, self.texts.lang, self.desk.zone)
@@ -192,6 +193,10 @@ class HelpdeskApp(App):
         if self.is_running and self._alerts is None:
             self._alerts = runner
             runner.start()
+            if runner.scheduler is not None:
+                from helpdesk_tui.alerts.visit_job import add_visit_planning
+
+                add_visit_planning(runner.scheduler, self.desk)
             if collect is not None and runner.scheduler is not None:  # joins the scheduler
                 try:
                     collect(runner.scheduler, self.desk, self._settings, runner.owner)

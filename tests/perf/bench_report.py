@@ -181,7 +181,7 @@ def measure(tickets: int = DEFAULT_TICKETS, repetitions: int = 10,
                 with desk.store.read() as session:
                     quality_report(session, desk, *MONTH)
 
-            rows.append(_row("`quality_report` 2026-10 (penalties priced per ticket)",
+            rows.append(_row("`quality_report` 2026-10 (all penalties since each start)",
                              _timings(quality_run, 1), None, None))  # fmt: skip
     finally:
         desk.store.dispose()

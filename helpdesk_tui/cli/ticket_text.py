@@ -18,8 +18,10 @@ def print_detail(data: dict[str, Any]) -> None:
         ("status", data["status"]),
         ("channel", data["channel"]),
         ("kind", f"{data['kind']} {KIND_ZH.get(data['kind'], '')}".strip()),
-        ("coverage", " · ".join(filter(None, [data["coverage"], data["exclusion"],
-                                             data["exclusion_note"]]))),
+        (
+            "coverage",
+            " · ".join(filter(None, [data["coverage"], data["exclusion"], data["exclusion_note"]])),
+        ),
         ("assignee", data["assignee"]),
         ("reported", data["reported_at"]),
         ("response", f"{data['response_state']}, due {data['response_due_at']}"),

@@ -362,12 +362,15 @@ def coverage(
     if exclusion is not None:
         kind = parse_exclusion(exclusion)
         call = lambda desk, _: covering.record_exclusion(  # noqa: E731
-            desk, ref, kind, goodwill=goodwill, note=note, expected_version=expect_version)
+            desk, ref, kind, goodwill=goodwill, note=note, expected_version=expect_version
+        )
     elif set_to is not None:
         chosen = parse_coverage(set_to)
         call = lambda desk, _: covering.set_coverage(  # noqa: E731
-            desk, ref, chosen, note=note, expected_version=expect_version)
+            desk, ref, chosen, note=note, expected_version=expect_version
+        )
     else:
         call = lambda desk, _: covering.clear_exclusion(  # noqa: E731
-            desk, ref, note=note, expected_version=expect_version)
+            desk, ref, note=note, expected_version=expect_version
+        )
     _edit(ctx, None, as_json, call)

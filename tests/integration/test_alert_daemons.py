@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -57,13 +58,37 @@ def _config(tmp_path: Path, url: str) -> Path:
 
 
 def _start(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    """Start the daemons and wait until each says it is sweeping: tickets made before a
+    slow start (a busy machine) would see all their thresholds pass at once."""
     argv = [sys.executable, "-m", "helpdesk_tui", "daemon", "--sweep-seconds", "2"]
-    return [
+    processes = [
         subprocess.Popen(
             argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         for _ in range(count)
     ]
+    for process in processes:
+        process.early_log = _read_until_started(process)  # type: ignore[attr-defined]
+    return processes
+
+
+def _read_until_started(process: subprocess.Popen, timeout: float = 60.0) -> str:
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line)
+            if "alert daemon" in line and " started " in line:
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    text = "".join(lines)
+    assert not reader.is_alive(), f"the daemon did not start within {timeout} s:\n{text}"
+    assert " started " in text, f"the daemon ended before it started:\n{text}"
+    return text
 
 
 def _stop(processes: list[subprocess.Popen]) -> list[str]:
@@ -73,7 +98,7 @@ def _stop(processes: list[subprocess.Popen]) -> list[str]:
     for process in processes:
         _, err = process.communicate(timeout=30)
         assert process.returncode == 0, err
-        logs.append(err)
+        logs.append(getattr(process, "early_log", "") + err)
     return logs
 
 

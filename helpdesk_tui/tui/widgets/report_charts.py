@@ -20,7 +20,8 @@ FIX_COLOR = (255, 175, 0)
 CHANNEL_COLOR = (95, 175, 95)
 RESPONSE_MARK = "#5fafff"
 FIX_MARK = "#ffaf00"
-PERCENT_TICKS = [0, 50, 80, 95, 100]  # the last two are where the table's colours change
+PERCENT_TICKS = [0, 50, 80, 100]  # 95 (the table's green) would share a row with 100 and plotext
+# then prints either label, by string hash order: a picture that changes from run to run
 Y_AXIS_CELLS = 6  # what the y ticks and frame take of the width
 BAR_CELLS = 6  # the least a group of bars needs
 

@@ -78,6 +78,11 @@ async def screen_ready(pilot, key: str, ready: Callable[[Any], bool], *then: str
     for extra in then:
         await pilot.press(extra)
         await until(pilot, lambda: ready(pilot.app.screen))
+    # Charts draw for the size they are laid out at: let the layout that follows the
+    # data (and a tab shown) settle, and the charts repaint at their final size.
+    for _ in range(3):
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
 
 
 def contracts_ready(screen) -> bool:

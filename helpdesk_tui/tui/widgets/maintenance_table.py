@@ -20,6 +20,8 @@ SCROLLBAR = 1
 
 
 class MaintenanceTable(DataTable):
+    TITLES = "maintenance"  # the locale section of the column titles (`col_NAME`)
+
     DEFAULT_CSS = """
     MaintenanceTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
@@ -74,7 +76,7 @@ class MaintenanceTable(DataTable):
         widths = self._widths()
         self.clear(columns=True)
         for column, width in widths:
-            label = t(f"maintenance.col_{column.name}") if column.name != "mark" else ""
+            label = t(f"{self.TITLES}.col_{column.name}") if column.name != "mark" else ""
             self.add_column(_cell(label, "bold", width), width=width + 1)
         for row in self.rows_shown:
             cells = self.cells_of(row)
@@ -83,6 +85,9 @@ class MaintenanceTable(DataTable):
         keys = [self.key_of(row) for row in self.rows_shown]
         if keep_key in keys:
             self.move_cursor(row=keys.index(keep_key), animate=False)
+        if self.size.width != self._width and self.loaded:  # resized while filling
+            current = self.current
+            self._fill(self.key_of(current) if current is not None else None)
 
 
 def _cell(text: str, style: str, width: int) -> Text:

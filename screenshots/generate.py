@@ -6,7 +6,10 @@
 A demo database is made in a temporary folder with a fixed seed and a fixed clock, so
 the pictures change only when the console does. `--check` draws them into a temporary
 folder instead and fails, naming the stale ones, if any differs from what is here: a
-change to the console that alters a screen must come with its new picture.
+change to the console that alters a screen must come with its new picture. Each run is a
+new process with its own string hash seed, so nothing drawn may depend on set or hash
+order (plotext once printed one of two tick labels sharing a row that way), and screens
+with charts are shot once their layout has settled.
 """
 
 from __future__ import annotations
